@@ -1,0 +1,173 @@
+package io.shardgate.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real server program (memcached, redis-server, nutcracker) started by a test on a loopback port.
+ * A missing program is a setup error: the test fails, it is never skipped. Only the process started here is
+ * ever signalled, by its own PID.
+ */
+public class ExternalServer implements AutoCloseable {
+    private final String label;
+    private final List<String> command;
+    private final int port;
+    private final Path logFile;
+    private Process process;
+
+    protected ExternalServer(String label, List<String> command, int port) {
+        this.label = label;
+        this.command = List.copyOf(command);
+        this.port = port;
+        try {
+            this.logFile = Files.createTempFile("shardgate-" + label + "-", ".log");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The absolute path of a program, looked up on PATH and in the sbin folders Debian installs daemons to. */
+    public static String requireProgram(String name) {
+        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
+        dirs.addAll(List.of("/usr/sbin", "/usr/local/sbin", "/sbin", "/usr/bin"));
+        for (String dir : dirs) {
+            if (dir.isEmpty()) continue;
+            Path candidate = Path.of(dir, name);
+            if (Files.isExecutable(candidate)) return candidate.toString();
+        }
+        throw new IllegalStateException(name + " is not installed: run scripts/test.sh, which installs memcached, "
+                + "redis-server and nutcracker with apt-get, or install them yourself");
+    }
+
+    public final int port() {
+        return port;
+    }
+
+    public final String address() {
+        return "127.0.0.1:" + port;
+    }
+
+    public final long pid() {
+        return process.pid();
+    }
+
+    public ExternalServer start() {
+        if (process != null && process.isAlive()) return this;
+        try {
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start " + label + ": " + command, e);
+        }
+        awaitListening(Duration.ofSeconds(10));
+        return this;
+    }
+
+    private void awaitListening(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(label + " exited with " + process.exitValue() + " at start; log:\n" + log());
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                sleep(20);
+            }
+        }
+        throw new IllegalStateException(label + " did not listen on port " + port + " within " + limit + "; log:\n" + log());
+    }
+
+    /** Freezes the process (SIGSTOP): it keeps its sockets open and answers nothing. */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** Thaws a process frozen by {@link #pause()} (SIGCONT). */
+    public void resume() {
+        signal("CONT");
+    }
+
+    /** Kills the process at once (SIGKILL), as a crash would. */
+    public void kill() {
+        if (process == null) return;
+        process.destroyForcibly();
+        waitFor();
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String log() {
+        try {
+            return Files.readString(logFile);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    private void waitFor() {
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process == null) return;
+        if (process.isAlive()) {
+            signal("CONT"); // a paused process would ignore SIGTERM until thawed
+            process.destroy();
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return label + "@" + address();
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
