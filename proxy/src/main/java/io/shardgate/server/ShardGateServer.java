@@ -1,24 +1,192 @@
 package io.shardgate.server;
 
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.shardgate.client.ClientSession;
+import io.shardgate.config.ListenAddress;
+import io.shardgate.config.PoolConfig;
 import io.shardgate.config.ProxyConfig;
+import io.shardgate.protocol.ProxyProtocol;
+import io.shardgate.protocol.memcache.MemcacheProtocol;
+import io.shardgate.routing.PoolRouter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running proxy: its workers, listeners and backend connections. {@link #start} returns once every pool
  * listens; {@link #close} stops accepting, closes every connection and stops the workers.
  */
 public final class ShardGateServer implements AutoCloseable {
-    private ShardGateServer() {}
+    private static final Logger log = LoggerFactory.getLogger(ShardGateServer.class);
 
-    /** Starts serving {@code config}. Throws if a listener cannot bind. */
+    private final EventLoopGroup acceptors;
+    private final EventLoopGroup workerGroup;
+    private final List<Worker> workers;
+    private final List<Channel> listeners = new ArrayList<>();
+    private final List<PoolRuntime> pools;
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    private ShardGateServer(EventLoopGroup acceptors, EventLoopGroup workerGroup, List<Worker> workers,
+            List<PoolRuntime> pools) {
+        this.acceptors = acceptors;
+        this.workerGroup = workerGroup;
+        this.workers = workers;
+        this.pools = pools;
+    }
+
+    /** Starts serving {@code config}. Throws if a listener cannot bind; nothing is left running then. */
     public static ShardGateServer start(ProxyConfig config, ServerSettings settings) throws InterruptedException {
-        throw new UnsupportedOperationException("the proxy core is being built");
+        Transport transport = Transport.best();
+        List<PoolRuntime> pools = new ArrayList<>();
+        for (PoolConfig pool : config.pools()) {
+            pools.add(new PoolRuntime(pools.size(), pool, protocolFor(pool, settings), PoolRouter.forPool(pool)));
+        }
+        EventLoopGroup acceptors = transport.newGroup(1, new DefaultThreadFactory("shardgate-accept", true));
+        EventLoopGroup workerGroup = transport.newGroup(settings.workers(), new DefaultThreadFactory("shardgate-worker", true));
+        Map<EventExecutor, Worker> workerByLoop = new IdentityHashMap<>();
+        List<Worker> workers = new ArrayList<>();
+        for (EventExecutor executor : workerGroup) {
+            Worker worker = new Worker((EventLoop) executor, pools, transport);
+            workerByLoop.put(executor, worker);
+            workers.add(worker);
+        }
+        ShardGateServer server = new ShardGateServer(acceptors, workerGroup, workers, pools);
+        try {
+            for (PoolRuntime pool : pools) server.listen(pool, transport, workerByLoop);
+        } catch (RuntimeException | InterruptedException e) {
+            server.close();
+            throw e;
+        }
+        for (PoolRuntime pool : pools) {
+            if (pool.config().preconnect()) workers.forEach(w -> w.preconnect(pool.index()));
+        }
+        log.info("shardgate started: {} pool(s), {} worker(s), {} transport",
+                pools.size(), workers.size(), transport.name().toLowerCase(java.util.Locale.ROOT));
+        return server;
+    }
+
+    private static ProxyProtocol protocolFor(PoolConfig pool, ServerSettings settings) {
+        if (pool.redis()) {
+            throw new IllegalArgumentException("pool '" + pool.name() + "': redis pools are not supported yet");
+        }
+        return new MemcacheProtocol(settings.maxValueBytes());
+    }
+
+    private void listen(PoolRuntime pool, Transport transport, Map<EventExecutor, Worker> workerByLoop)
+            throws InterruptedException {
+        PoolConfig config = pool.config();
+        ListenAddress listen = config.listen();
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(acceptors, workerGroup)
+                .option(ChannelOption.SO_BACKLOG, config.backlog())
+                .childHandler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        Worker worker = workerByLoop.get(ch.eventLoop());
+                        ProxyProtocol protocol = pool.protocol();
+                        ch.pipeline().addLast("decoder", protocol.newRequestDecoder());
+                        ch.pipeline().addLast("session", new ClientSession(protocol,
+                                worker.backends(pool.index()), worker.flusher(), worker.nextClientPick()));
+                    }
+                });
+        SocketAddress address;
+        if (listen.isUnix()) {
+            bootstrap.channelFactory(transport.domainServerChannelFactory());
+            deleteStaleSocket(Path.of(listen.unixPath()));
+            address = new DomainSocketAddress(listen.unixPath());
+        } else {
+            bootstrap.channelFactory(transport.serverChannelFactory())
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.SO_KEEPALIVE, config.tcpKeepalive());
+            address = new InetSocketAddress(listen.host(), listen.port());
+        }
+        Channel channel;
+        try {
+            channel = bootstrap.bind(address).sync().channel();
+        } catch (Exception e) {
+            throw new IllegalStateException("pool '" + config.name() + "': cannot listen on " + listen + ": " + e.getMessage(), e);
+        }
+        if (listen.isUnix() && listen.unixMode() >= 0) setMode(Path.of(listen.unixPath()), listen.unixMode());
+        listeners.add(channel);
+        log.info("pool '{}' listening on {} with {} server(s)", config.name(), listen, config.servers().size());
+    }
+
+    private static void deleteStaleSocket(Path path) {
+        try {
+            if (Files.exists(path) && !Files.isRegularFile(path) && !Files.isDirectory(path)) Files.delete(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove stale socket " + path, e);
+        }
+    }
+
+    private static void setMode(Path path, int mode) {
+        Set<PosixFilePermission> perms = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] order = {
+            PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ,
+        };
+        for (int bit = 0; bit < order.length; bit++) {
+            if ((mode & (1 << bit)) != 0) perms.add(order[bit]);
+        }
+        try {
+            Files.setPosixFilePermissions(path, perms);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot set mode of " + path, e);
+        }
+    }
+
+    /** The local address of each pool's listener, in config order (the real port when the config said port 0). */
+    public List<SocketAddress> listenAddresses() {
+        return listeners.stream().map(Channel::localAddress).toList();
     }
 
     /** Blocks until the server is closed. */
     public void awaitClose() throws InterruptedException {
-        throw new UnsupportedOperationException("the proxy core is being built");
+        closed.await();
     }
 
     @Override
-    public void close() {}
+    public void close() {
+        if (closed.getCount() == 0) return;
+        for (Channel listener : listeners) listener.close().awaitUninterruptibly();
+        for (Worker worker : workers) worker.closeBackends("proxy shutting down");
+        acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        for (PoolRuntime pool : pools) {
+            ListenAddress listen = pool.config().listen();
+            if (listen.isUnix()) {
+                try {
+                    Files.deleteIfExists(Path.of(listen.unixPath()));
+                } catch (IOException ignored) {
+                    // best effort: a stale socket is removed at the next start anyway
+                }
+            }
+        }
+        log.info("shardgate stopped");
+        closed.countDown();
+    }
 }

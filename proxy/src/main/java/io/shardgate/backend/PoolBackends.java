@@ -1,0 +1,72 @@
+package io.shardgate.backend;
+
+import io.netty.channel.EventLoop;
+import io.shardgate.config.PoolConfig;
+import io.shardgate.config.ServerConfig;
+import io.shardgate.protocol.ProxyProtocol;
+import io.shardgate.routing.PoolRouter;
+import io.shardgate.server.FlushBatcher;
+import io.shardgate.server.Transport;
+import java.util.List;
+
+/**
+ * One worker's connections to every server of one pool: {@code server_connections} links per server, opened
+ * on first use (or at start with {@code preconnect}). Owned by the worker's thread; nothing here is shared.
+ */
+public final class PoolBackends {
+    private static final int DEFAULT_CONNECT_TIMEOUT_MILLIS = 5_000;
+
+    private final PoolConfig pool;
+    private final PoolRouter router;
+    private final ServerLink[][] links;
+
+    public PoolBackends(PoolConfig pool, PoolRouter router, ProxyProtocol protocol, EventLoop loop,
+            Transport transport, FlushBatcher flusher) {
+        this.pool = pool;
+        this.router = router;
+        List<ServerConfig> servers = pool.servers();
+        int perServer = Math.max(1, pool.serverConnections());
+        // A connect counts against the request timeout when there is one, as in nutcracker.
+        int connectTimeout = pool.hasTimeout()
+                ? (int) Math.min(pool.timeoutMs(), Integer.MAX_VALUE) : DEFAULT_CONNECT_TIMEOUT_MILLIS;
+        links = new ServerLink[servers.size()][perServer];
+        for (int s = 0; s < servers.size(); s++) {
+            for (int c = 0; c < perServer; c++) {
+                links[s][c] = new ServerLink(servers.get(s), protocol, loop, transport, flusher, connectTimeout);
+            }
+        }
+    }
+
+    public PoolRouter router() {
+        return router;
+    }
+
+    public PoolConfig pool() {
+        return pool;
+    }
+
+    public int serverCount() {
+        return links.length;
+    }
+
+    /**
+     * The link a client uses for a server. A client always gets the same one of the server's connections, so its
+     * requests to one server are never reordered across connections.
+     */
+    public ServerLink link(int server, int clientPick) {
+        ServerLink[] forServer = links[server];
+        return forServer.length == 1 ? forServer[0] : forServer[Math.floorMod(clientPick, forServer.length)];
+    }
+
+    public void connectAll() {
+        for (ServerLink[] forServer : links) {
+            for (ServerLink link : forServer) link.connect();
+        }
+    }
+
+    public void closeAll(String reason) {
+        for (ServerLink[] forServer : links) {
+            for (ServerLink link : forServer) link.close(reason);
+        }
+    }
+}

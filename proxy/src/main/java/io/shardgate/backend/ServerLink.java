@@ -1,0 +1,246 @@
+package io.shardgate.backend;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.util.ReferenceCountUtil;
+import io.shardgate.config.ServerConfig;
+import io.shardgate.protocol.ProxyProtocol;
+import io.shardgate.protocol.ReplyWaiter;
+import io.shardgate.server.FlushBatcher;
+import io.shardgate.server.Transport;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection from one worker to one backend server, shared by every client of that worker. Requests from
+ * many clients are pipelined onto it and the replies, which the server sends in request order, are handed to
+ * the waiters in the same FIFO order (twemproxy's server out-queue). A broken connection fails every waiter at
+ * once; the next request reconnects, after a backoff while the server keeps refusing.
+ */
+public final class ServerLink extends ChannelInboundHandlerAdapter implements FlushBatcher.Target {
+    private static final Logger log = LoggerFactory.getLogger(ServerLink.class);
+
+    /** Requests held while connecting; past this a new request fails at once instead of growing the queue. */
+    static final int MAX_QUEUED_WHILE_CONNECTING = 16_384;
+    static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+    private enum State { IDLE, CONNECTING, CONNECTED, BACKING_OFF }
+
+    private final ServerConfig server;
+    private final ProxyProtocol protocol;
+    private final EventLoop loop;
+    private final Transport transport;
+    private final FlushBatcher flusher;
+    private final int connectTimeoutMillis;
+    private final ArrayDeque<ReplyWaiter> inFlight = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuf> heldRequests = new ArrayDeque<>();
+    private final ArrayDeque<ReplyWaiter> heldWaiters = new ArrayDeque<>();
+    private State state = State.IDLE;
+    private Channel channel;
+    private boolean flushQueued;
+    private long retryAtNanos;
+    private long backoffNanos = MIN_BACKOFF_NANOS;
+    /** Why the last connect failed; requests during the backoff fail with it. */
+    private String connectFailure = FailureReasons.CONNECTION_REFUSED;
+    /** Why the open connection is being closed, when we know better than "closed by server". */
+    private String closeReason;
+
+    public ServerLink(ServerConfig server, ProxyProtocol protocol, EventLoop loop, Transport transport,
+            FlushBatcher flusher, int connectTimeoutMillis) {
+        this.server = server;
+        this.protocol = protocol;
+        this.loop = loop;
+        this.transport = transport;
+        this.flusher = flusher;
+        this.connectTimeoutMillis = connectTimeoutMillis;
+    }
+
+    /** Sends a request, taking ownership of it. {@code waiter} is null for requests the server won't answer. */
+    public void send(ByteBuf request, ReplyWaiter waiter) {
+        switch (state) {
+            case CONNECTED -> write(request, waiter);
+            case CONNECTING -> hold(request, waiter);
+            case IDLE -> {
+                hold(request, waiter);
+                connect();
+            }
+            case BACKING_OFF -> {
+                if (System.nanoTime() - retryAtNanos >= 0) {
+                    hold(request, waiter);
+                    connect();
+                } else {
+                    request.release();
+                    if (waiter != null) waiter.onFailure(connectFailure);
+                }
+            }
+        }
+    }
+
+    private void write(ByteBuf request, ReplyWaiter waiter) {
+        if (waiter != null) inFlight.add(waiter);
+        channel.write(request, channel.voidPromise());
+        flusher.flushLater(this);
+    }
+
+    private void hold(ByteBuf request, ReplyWaiter waiter) {
+        if (heldRequests.size() >= MAX_QUEUED_WHILE_CONNECTING) {
+            request.release();
+            if (waiter != null) waiter.onFailure(FailureReasons.TOO_MANY_QUEUED);
+            return;
+        }
+        heldRequests.add(request);
+        heldWaiters.add(waiter == null ? NO_REPLY : waiter);
+    }
+
+    /** Marks a held request that expects no reply (ArrayDeque takes no nulls). */
+    private static final ReplyWaiter NO_REPLY = new ReplyWaiter() {
+        @Override
+        public void onReply(ByteBuf frame) {
+            frame.release();
+        }
+
+        @Override
+        public void onFailure(String reason) {}
+    };
+
+    /** Opens the connection now (preconnect, or the first request). Does nothing if it is open or opening. */
+    public void connect() {
+        if (state == State.CONNECTING || state == State.CONNECTED) return;
+        state = State.CONNECTING;
+        Bootstrap bootstrap = new Bootstrap()
+                .group(loop)
+                .channelFactory(transport.socketChannelFactory())
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast("framer", protocol.newReplyFramer());
+                        ch.pipeline().addLast("link", ServerLink.this);
+                    }
+                });
+        // Unresolved, so the name is looked up again on every connect and a DNS change is followed.
+        ChannelFuture future = bootstrap.connect(InetSocketAddress.createUnresolved(server.host(), server.port()));
+        channel = future.channel();
+        future.addListener(f -> {
+            if (f.isSuccess()) {
+                onConnected();
+            } else {
+                onConnectFailed(f.cause());
+            }
+        });
+    }
+
+    private void onConnected() {
+        state = State.CONNECTED;
+        backoffNanos = MIN_BACKOFF_NANOS;
+        log.debug("connected to {}", server.address());
+        while (!heldRequests.isEmpty()) {
+            ReplyWaiter waiter = heldWaiters.poll();
+            write(heldRequests.poll(), waiter == NO_REPLY ? null : waiter);
+        }
+    }
+
+    private void onConnectFailed(Throwable cause) {
+        connectFailure = FailureReasons.of(cause);
+        log.debug("connect to {} failed: {}", server.address(), connectFailure);
+        state = State.BACKING_OFF;
+        retryAtNanos = System.nanoTime() + backoffNanos;
+        backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
+        channel = null;
+        failHeld(connectFailure);
+    }
+
+    private void failHeld(String reason) {
+        while (!heldRequests.isEmpty()) {
+            heldRequests.poll().release();
+            heldWaiters.poll().onFailure(reason);
+        }
+    }
+
+    // ---- the backend channel's events ----
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ReplyWaiter waiter = inFlight.poll();
+        if (waiter == null) {
+            // A reply nobody asked for: the stream is out of step and can't be trusted any more.
+            ReferenceCountUtil.release(msg);
+            log.warn("unexpected reply from {}; closing the connection", server.address());
+            closeWith("Unexpected reply from server");
+            return;
+        }
+        waiter.onReply((ByteBuf) msg);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        String reason = FailureReasons.of(cause);
+        log.debug("connection to {} failed: {}", server.address(), reason);
+        closeWith(reason);
+    }
+
+    private void closeWith(String reason) {
+        if (closeReason == null) closeReason = reason;
+        if (channel != null) channel.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (ctx.channel() != channel || state != State.CONNECTED) return; // a late event of an older connection
+        String reason = closeReason != null ? closeReason : FailureReasons.CONNECTION_CLOSED;
+        log.info("connection to {} closed: {}", server.address(), reason);
+        state = State.IDLE;
+        channel = null;
+        closeReason = null;
+        ReplyWaiter waiter;
+        while ((waiter = inFlight.poll()) != null) waiter.onFailure(reason);
+    }
+
+    /** Closes the connection (shutdown, or a timeout that leaves the stream out of step). */
+    public void close(String reason) {
+        closeWith(reason);
+        failHeld(reason);
+    }
+
+    public int inFlightCount() {
+        return inFlight.size();
+    }
+
+    public ServerConfig server() {
+        return server;
+    }
+
+    // ---- flush batching ----
+
+    @Override
+    public boolean flushQueued() {
+        return flushQueued;
+    }
+
+    @Override
+    public void flushQueued(boolean queued) {
+        flushQueued = queued;
+    }
+
+    @Override
+    public void flushNow() {
+        if (channel != null && state == State.CONNECTED) channel.flush();
+    }
+
+    @Override
+    public boolean isSharable() {
+        return true; // reused across reconnects, one connection at a time
+    }
+}

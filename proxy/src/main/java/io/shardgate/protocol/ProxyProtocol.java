@@ -1,0 +1,32 @@
+package io.shardgate.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandler;
+
+/**
+ * One wire protocol the proxy speaks (memcached text/meta, redis). The core moves bytes and keeps order; a
+ * protocol says how requests are framed and validated, where they go, and how a backend's replies are framed.
+ * This is the seam twemproxy draws in its {@code nc_proto.h}.
+ */
+public interface ProxyProtocol {
+    /** A new decoder for a client connection: bytes in, request messages out, which {@link #dispatch} receives. */
+    ChannelHandler newRequestDecoder();
+
+    /** A new framer for a backend connection: bytes in, one {@link ByteBuf} per complete reply out. */
+    ChannelHandler newReplyFramer();
+
+    /** Handles one decoded request: answers it locally, or routes it and sends it on. Owns {@code request}. */
+    void dispatch(Object request, ClientContext client);
+
+    /** The reply a client gets when its request failed at or before the backend. */
+    ByteBuf failureReply(ByteBufAllocator alloc, String reason);
+
+    /**
+     * Requests to send on a fresh backend connection before any client request (redis AUTH and SELECT), with
+     * the replies to expect; empty when there are none.
+     */
+    default java.util.List<ByteBuf> handshake(ByteBufAllocator alloc) {
+        return java.util.List.of();
+    }
+}

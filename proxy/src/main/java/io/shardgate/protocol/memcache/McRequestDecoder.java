@@ -1,0 +1,367 @@
+package io.shardgate.protocol.memcache;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Frames and validates memcached text requests from a client, so that nothing malformed reaches a backend.
+ * A resumable state machine: each step returns when it needs more bytes and picks up where it stopped. Valid
+ * requests come out as {@link McRequest}s holding a retained slice of their bytes; invalid ones as
+ * {@link LocalReply}s carrying memcached's error line.
+ */
+final class McRequestDecoder extends ByteToMessageDecoder {
+    /** memcached's limit for a command line without its newline, except retrievals, which may name many keys. */
+    static final int MAX_LINE = 2048;
+    static final int MAX_RETRIEVAL_LINE = 1024 * 1024;
+    static final int MAX_KEY_LENGTH = 250;
+
+    private static final byte[] NOREPLY = ascii("noreply");
+    private static final byte[] ZERO = ascii("0");
+    private static final byte[] MS = ascii("ms");
+    private static final List<String> UNSUPPORTED = List.of("flush_all", "stats", "verbosity", "cache_memlimit",
+            "shutdown", "lru_crawler", "slabs", "watch", "lru", "misbehave", "debugtime", "extstore", "version_info");
+    private static final List<String> META = List.of("mg", "ms", "md", "ma", "mn", "me");
+
+    private enum State { LINE, DATA, SWALLOW, BROKEN }
+
+    private final int maxValueBytes;
+    private State state = State.LINE;
+    /** How much of the current line was already searched for its newline, so a slow line is scanned once. */
+    private int scanned;
+    /** A storage command waiting for its data block. */
+    private McCommand pendingCommand;
+    private int pendingLineLength;
+    private int pendingDataLength;
+    private boolean pendingNoreply;
+    private int pendingKeyOffset;
+    private int pendingKeyLength;
+    private long swallowRemaining;
+    /** Token start and end offsets of the current line; grows for long multi-key retrievals. */
+    private int[] tokens = new int[32];
+    private int tokenCount;
+
+    McRequestDecoder(int maxValueBytes) {
+        this.maxValueBytes = maxValueBytes;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        for (;;) {
+            switch (state) {
+                case LINE -> {
+                    if (!decodeLine(in, out)) return;
+                }
+                case DATA -> {
+                    if (!decodeData(in, out)) return;
+                }
+                case SWALLOW -> {
+                    int n = (int) Math.min(in.readableBytes(), swallowRemaining);
+                    in.skipBytes(n);
+                    swallowRemaining -= n;
+                    if (swallowRemaining > 0) return;
+                    state = State.LINE;
+                }
+                case BROKEN -> {
+                    in.skipBytes(in.readableBytes());
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Returns false when more bytes are needed. */
+    private boolean decodeLine(ByteBuf in, List<Object> out) {
+        int start = in.readerIndex();
+        int readable = in.readableBytes();
+        if (readable == 0) return false;
+        int eol = in.indexOf(start + scanned, start + readable, (byte) '\n');
+        if (eol < 0) {
+            scanned = readable;
+            if (readable > lineLimit(in, start, start + readable)) brokenStream(in, out, McReplies.LINE_TOO_LONG);
+            return false;
+        }
+        scanned = 0;
+        int lineLength = eol + 1 - start;
+        int lineEnd = eol > start && in.getByte(eol - 1) == '\r' ? eol - 1 : eol;
+        if (lineEnd - start > lineLimit(in, start, lineEnd)) {
+            brokenStream(in, out, McReplies.LINE_TOO_LONG);
+            return true;
+        }
+        tokenize(in, start, lineEnd);
+        if (tokenCount == 0) {
+            reply(in, lineLength, out, McReplies.ERROR);
+            return true;
+        }
+        McCommand command = lookup(in);
+        if (command == null) {
+            handleOther(in, start, lineLength, out);
+            return true;
+        }
+        switch (command.kind) {
+            case RETRIEVAL -> retrieval(command, in, start, lineLength, out);
+            case STORAGE -> storage(command, in, start, lineLength, out);
+            case ARITHMETIC -> arithmetic(command, in, start, lineLength, out);
+            case DELETE -> delete(in, start, lineLength, out);
+            case TOUCH -> touch(in, start, lineLength, out);
+            case LOCAL -> {
+                if (tokenCount == 1) {
+                    emit(command, in, start, lineLength, false, new int[0], 0, 0, 0, out);
+                } else {
+                    reply(in, lineLength, out, McReplies.ERROR);
+                }
+            }
+        }
+        return true;
+    }
+
+    private int lineLimit(ByteBuf in, int start, int end) {
+        return isRetrievalPrefix(in, start, end) ? MAX_RETRIEVAL_LINE : MAX_LINE;
+    }
+
+    private static boolean isRetrievalPrefix(ByteBuf in, int start, int end) {
+        return Ascii.startsWith(in, start, end, GET_SP) || Ascii.startsWith(in, start, end, GETS_SP)
+                || Ascii.startsWith(in, start, end, GAT_SP) || Ascii.startsWith(in, start, end, GATS_SP);
+    }
+
+    private static final byte[] GET_SP = ascii("get ");
+    private static final byte[] GETS_SP = ascii("gets ");
+    private static final byte[] GAT_SP = ascii("gat ");
+    private static final byte[] GATS_SP = ascii("gats ");
+
+    private void retrieval(McCommand command, ByteBuf in, int start, int lineLength, List<Object> out) {
+        int firstKey = command.touchesOnRetrieval() ? 2 : 1;
+        if (tokenCount <= firstKey) {
+            reply(in, lineLength, out, McReplies.ERROR); // memcached answers a get without keys with ERROR
+            return;
+        }
+        int argOffset = 0;
+        int argLength = 0;
+        if (command.touchesOnRetrieval()) {
+            if (Ascii.parseInt32(in, tokenStart(1), tokenEnd(1)) == Ascii.INVALID) {
+                replyLine(in, lineLength, out, "CLIENT_ERROR invalid exptime argument");
+                return;
+            }
+            argOffset = tokenStart(1) - start;
+            argLength = tokenEnd(1) - tokenStart(1);
+        }
+        int keyCount = tokenCount - firstKey;
+        int[] keys = new int[keyCount * 2];
+        for (int k = 0; k < keyCount; k++) {
+            int t = firstKey + k;
+            if (!validKey(in, t)) {
+                reply(in, lineLength, out, McReplies.BAD_FORMAT);
+                return;
+            }
+            keys[2 * k] = tokenStart(t) - start;
+            keys[2 * k + 1] = tokenEnd(t) - tokenStart(t);
+        }
+        emit(command, in, start, lineLength, false, keys, keyCount, argOffset, argLength, out);
+    }
+
+    private void storage(McCommand command, ByteBuf in, int start, int lineLength, List<Object> out) {
+        int expected = command == McCommand.CAS ? 6 : 5;
+        long length = tokenCount >= 5 ? Ascii.parseUnsigned(in, tokenStart(4), tokenEnd(4), Integer.MAX_VALUE - 2) : Ascii.INVALID;
+        if (length == Ascii.INVALID) {
+            // Without a length the data block can't be found: the stream can't be resynchronised.
+            brokenStream(in, out, McReplies.BAD_FORMAT);
+            return;
+        }
+        boolean noreply = tokenCount == expected + 1 && isNoreply(in, expected);
+        boolean valid = (tokenCount == expected || noreply)
+                && validKey(in, 1)
+                && Ascii.parseUnsigned(in, tokenStart(2), tokenEnd(2), 0xFFFF_FFFFL) != Ascii.INVALID
+                && Ascii.parseInt32(in, tokenStart(3), tokenEnd(3)) != Ascii.INVALID
+                && (command != McCommand.CAS || Ascii.isUnsigned64(in, tokenStart(5), tokenEnd(5)));
+        if (!valid) {
+            // Unlike memcached, skip the data block too, so client data is never read as commands.
+            swallowAfter(in, lineLength, length + 2, out, McReplies.BAD_FORMAT);
+            return;
+        }
+        if (length > maxValueBytes) {
+            swallowAfter(in, lineLength, length + 2, out, McReplies.TOO_LARGE);
+            return;
+        }
+        pendingCommand = command;
+        pendingLineLength = lineLength;
+        pendingDataLength = (int) length;
+        pendingNoreply = noreply;
+        pendingKeyOffset = tokenStart(1) - start;
+        pendingKeyLength = tokenEnd(1) - tokenStart(1);
+        state = State.DATA;
+    }
+
+    private boolean decodeData(ByteBuf in, List<Object> out) {
+        int frameLength = pendingLineLength + pendingDataLength + 2;
+        if (in.readableBytes() < frameLength) return false;
+        int start = in.readerIndex();
+        int dataEnd = start + pendingLineLength + pendingDataLength;
+        if (in.getByte(dataEnd) != '\r' || in.getByte(dataEnd + 1) != '\n') {
+            brokenStream(in, out, McReplies.BAD_DATA_CHUNK);
+            return true;
+        }
+        state = State.LINE;
+        emit(pendingCommand, in, start, frameLength, pendingNoreply,
+                new int[] {pendingKeyOffset, pendingKeyLength}, 1, 0, 0, out);
+        return true;
+    }
+
+    private void arithmetic(McCommand command, ByteBuf in, int start, int lineLength, List<Object> out) {
+        boolean noreply = tokenCount == 4 && isNoreply(in, 3);
+        if ((tokenCount != 3 && !noreply) || !validKey(in, 1)) {
+            reply(in, lineLength, out, tokenCount < 3 ? McReplies.ERROR : McReplies.BAD_FORMAT);
+            return;
+        }
+        if (!Ascii.isUnsigned64(in, tokenStart(2), tokenEnd(2))) {
+            reply(in, lineLength, out, McReplies.INVALID_DELTA);
+            return;
+        }
+        emitSingleKey(command, in, start, lineLength, noreply, out);
+    }
+
+    private void delete(ByteBuf in, int start, int lineLength, List<Object> out) {
+        if (tokenCount < 2 || tokenCount > 4 || !validKey(in, 1)) {
+            reply(in, lineLength, out, tokenCount < 2 ? McReplies.ERROR : McReplies.BAD_FORMAT);
+            return;
+        }
+        boolean noreply = false;
+        if (tokenCount > 2) {
+            boolean holdIsZero = Ascii.equals(in, tokenStart(2), tokenEnd(2), ZERO);
+            noreply = isNoreply(in, tokenCount - 1);
+            boolean valid = (tokenCount == 3 && (holdIsZero || noreply)) || (tokenCount == 4 && holdIsZero && noreply);
+            if (!valid) {
+                reply(in, lineLength, out, McReplies.BAD_DELETE);
+                return;
+            }
+        }
+        emitSingleKey(McCommand.DELETE, in, start, lineLength, noreply, out);
+    }
+
+    private void touch(ByteBuf in, int start, int lineLength, List<Object> out) {
+        boolean noreply = tokenCount == 4 && isNoreply(in, 3);
+        if ((tokenCount != 3 && !noreply) || !validKey(in, 1)) {
+            reply(in, lineLength, out, tokenCount < 3 ? McReplies.ERROR : McReplies.BAD_FORMAT);
+            return;
+        }
+        if (Ascii.parseInt32(in, tokenStart(2), tokenEnd(2)) == Ascii.INVALID) {
+            replyLine(in, lineLength, out, "CLIENT_ERROR invalid exptime argument");
+            return;
+        }
+        emitSingleKey(McCommand.TOUCH, in, start, lineLength, noreply, out);
+    }
+
+    /** Commands the proxy does not forward: known ones get a reason, unknown ones memcached's ERROR. */
+    private void handleOther(ByteBuf in, int start, int lineLength, List<Object> out) {
+        String name = in.toString(tokenStart(0), tokenEnd(0) - tokenStart(0), StandardCharsets.US_ASCII);
+        if (UNSUPPORTED.contains(name)) {
+            replyLine(in, lineLength, out, "CLIENT_ERROR " + name + " is not supported by shardgate");
+        } else if (META.contains(name)) {
+            String reason = "CLIENT_ERROR meta commands are not supported by shardgate yet";
+            if (Ascii.equals(in, tokenStart(0), tokenEnd(0), MS) && tokenCount >= 3) {
+                long length = Ascii.parseUnsigned(in, tokenStart(2), tokenEnd(2), Integer.MAX_VALUE - 2);
+                if (length != Ascii.INVALID) {
+                    in.skipBytes(lineLength);
+                    out.add(new LocalReply(McReplies.clientErrorLine(reason), false));
+                    swallowRemaining = length + 2;
+                    state = State.SWALLOW;
+                    return;
+                }
+            }
+            replyLine(in, lineLength, out, reason);
+        } else {
+            reply(in, lineLength, out, McReplies.ERROR);
+        }
+    }
+
+    // ---- helpers ----
+
+    private void emitSingleKey(McCommand command, ByteBuf in, int start, int lineLength, boolean noreply, List<Object> out) {
+        int[] keys = {tokenStart(1) - start, tokenEnd(1) - tokenStart(1)};
+        emit(command, in, start, lineLength, noreply, keys, 1, 0, 0, out);
+    }
+
+    private static void emit(McCommand command, ByteBuf in, int start, int frameLength, boolean noreply, int[] keys,
+            int keyCount, int argOffset, int argLength, List<Object> out) {
+        ByteBuf frame = in.retainedSlice(start, frameLength);
+        in.skipBytes(frameLength);
+        out.add(new McRequest(command, frame, noreply, keys, keyCount, argOffset, argLength));
+    }
+
+    private static void reply(ByteBuf in, int lineLength, List<Object> out, ByteBuf constant) {
+        in.skipBytes(lineLength);
+        out.add(new LocalReply(McReplies.of(constant), false));
+    }
+
+    private static void replyLine(ByteBuf in, int lineLength, List<Object> out, String line) {
+        in.skipBytes(lineLength);
+        out.add(new LocalReply(McReplies.clientErrorLine(line), false));
+    }
+
+    private void swallowAfter(ByteBuf in, int lineLength, long swallow, List<Object> out, ByteBuf constant) {
+        reply(in, lineLength, out, constant);
+        swallowRemaining = swallow;
+        state = State.SWALLOW;
+    }
+
+    /** Answers, then ignores everything else this client sends: the session closes the connection. */
+    private void brokenStream(ByteBuf in, List<Object> out, ByteBuf constant) {
+        in.skipBytes(in.readableBytes());
+        out.add(new LocalReply(McReplies.of(constant), true));
+        state = State.BROKEN;
+    }
+
+    private void tokenize(ByteBuf in, int start, int end) {
+        tokenCount = 0;
+        int i = start;
+        while (i < end) {
+            while (i < end && in.getByte(i) == ' ') i++;
+            if (i >= end) break;
+            int tokenStart = i;
+            while (i < end && in.getByte(i) != ' ') i++;
+            if (2 * tokenCount + 2 > tokens.length) tokens = Arrays.copyOf(tokens, tokens.length * 2);
+            tokens[2 * tokenCount] = tokenStart;
+            tokens[2 * tokenCount + 1] = i;
+            tokenCount++;
+        }
+    }
+
+    private int tokenStart(int t) {
+        return tokens[2 * t];
+    }
+
+    private int tokenEnd(int t) {
+        return tokens[2 * t + 1];
+    }
+
+    private McCommand lookup(ByteBuf in) {
+        for (McCommand command : COMMANDS) {
+            if (Ascii.equals(in, tokenStart(0), tokenEnd(0), command.name)) return command;
+        }
+        return null;
+    }
+
+    private static final McCommand[] COMMANDS = McCommand.values();
+
+    private boolean isNoreply(ByteBuf in, int t) {
+        return Ascii.equals(in, tokenStart(t), tokenEnd(t), NOREPLY);
+    }
+
+    /** 1 to 250 bytes, none of them a control character (spaces can't occur: they separate tokens). */
+    private boolean validKey(ByteBuf in, int t) {
+        int s = tokenStart(t);
+        int e = tokenEnd(t);
+        if (e - s < 1 || e - s > MAX_KEY_LENGTH) return false;
+        for (int i = s; i < e; i++) {
+            byte b = in.getByte(i);
+            if ((b >= 0 && b < 0x20) || b == 0x7f) return false;
+        }
+        return true;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}

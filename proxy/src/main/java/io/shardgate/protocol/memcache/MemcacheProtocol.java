@@ -1,0 +1,76 @@
+package io.shardgate.protocol.memcache;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.shardgate.backend.FailureReasons;
+import io.shardgate.protocol.ClientContext;
+import io.shardgate.protocol.ProxyProtocol;
+import io.shardgate.protocol.ReplyWaiter;
+import io.shardgate.server.ShardGateVersion;
+
+/** The memcached text protocol: single-key commands forwarded as sent, retrievals split per server and merged. */
+public final class MemcacheProtocol implements ProxyProtocol {
+    private final int maxValueBytes;
+    private final ByteBuf versionReply;
+
+    public MemcacheProtocol(int maxValueBytes) {
+        this.maxValueBytes = maxValueBytes;
+        this.versionReply = io.netty.buffer.Unpooled.unreleasableBuffer(
+                io.netty.buffer.Unpooled.copiedBuffer("VERSION " + ShardGateVersion.get() + "\r\n",
+                        java.nio.charset.StandardCharsets.US_ASCII)).asReadOnly();
+    }
+
+    @Override
+    public ChannelHandler newRequestDecoder() {
+        return new McRequestDecoder(maxValueBytes);
+    }
+
+    @Override
+    public ChannelHandler newReplyFramer() {
+        return new McReplyFramer();
+    }
+
+    @Override
+    public void dispatch(Object message, ClientContext client) {
+        if (message instanceof McRequest request) {
+            dispatch(request, client);
+        } else if (message instanceof LocalReply local) {
+            client.nextReply().onReply(local.reply());
+            if (local.close()) client.closeOnProtocolError("unrecoverable request framing");
+        } else {
+            ReferenceCountUtil.release(message);
+            throw new IllegalArgumentException("not a memcached request: " + message);
+        }
+    }
+
+    private void dispatch(McRequest request, ClientContext client) {
+        switch (request.command.kind) {
+            case RETRIEVAL -> MultiGet.dispatch(request, client);
+            case LOCAL -> {
+                request.frame.release();
+                switch (request.command) {
+                    case VERSION -> client.nextReply().onReply(versionReply.duplicate());
+                    case QUIT -> client.closeAfterReplies();
+                    default -> throw new IllegalStateException("unhandled local command " + request.command);
+                }
+            }
+            default -> {
+                ReplyWaiter waiter = request.noreply ? null : client.nextReply();
+                int server = client.route(request.frame, request.keyOffset(0), request.keyLength(0));
+                if (server < 0) {
+                    request.frame.release();
+                    if (waiter != null) waiter.onFailure(FailureReasons.NO_LIVE_SERVER);
+                    return;
+                }
+                client.send(server, request.frame, waiter);
+            }
+        }
+    }
+
+    @Override
+    public ByteBuf failureReply(ByteBufAllocator alloc, String reason) {
+        return McReplies.serverError(alloc, reason);
+    }
+}

@@ -1,0 +1,200 @@
+package io.shardgate.protocol.memcache;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.shardgate.backend.FailureReasons;
+import io.shardgate.protocol.ClientContext;
+import io.shardgate.protocol.ReplyWaiter;
+
+/**
+ * A retrieval whose keys live on several servers: one sub-request per server (not per key), and one reply
+ * merged back in the client's key order with a single {@code END}. If any part fails, the client gets that
+ * failure for the whole request, as from nutcracker.
+ */
+final class MultiGet {
+    private final McRequest request;
+    private final ReplyWaiter client;
+    private final ClientContext context;
+    /** The part (index into {@link #servers}) each key of the request went to. */
+    private final int[] partOfKey;
+    private final int[] servers;
+    private final ByteBuf[] replies;
+    private String failure;
+    private int outstanding;
+
+    private MultiGet(McRequest request, ReplyWaiter client, ClientContext context, int[] partOfKey, int[] servers) {
+        this.request = request;
+        this.client = client;
+        this.context = context;
+        this.partOfKey = partOfKey;
+        this.servers = servers;
+        this.replies = new ByteBuf[servers.length];
+        this.outstanding = servers.length;
+    }
+
+    /** Routes a retrieval, splitting it only when its keys live on more than one server. Owns {@code request}. */
+    static void dispatch(McRequest request, ClientContext context) {
+        ReplyWaiter client = context.nextReply();
+        ByteBuf frame = request.frame;
+        int first = context.route(frame, request.keyOffset(0), request.keyLength(0));
+        int[] serverOfKey = new int[request.keyCount];
+        boolean oneServer = true;
+        for (int k = 0; k < request.keyCount; k++) {
+            int server = k == 0 ? first : context.route(frame, request.keyOffset(k), request.keyLength(k));
+            if (server < 0) {
+                frame.release();
+                client.onFailure(FailureReasons.NO_LIVE_SERVER);
+                return;
+            }
+            serverOfKey[k] = server;
+            oneServer &= server == first;
+        }
+        if (oneServer) {
+            context.send(first, frame, client); // forwarded as the client sent it
+            return;
+        }
+        // Number the distinct servers in order of first appearance.
+        int[] partOfServer = new int[context.serverCount()];
+        java.util.Arrays.fill(partOfServer, -1);
+        int[] servers = new int[Math.min(request.keyCount, context.serverCount())];
+        int parts = 0;
+        int[] partOfKey = new int[request.keyCount];
+        for (int k = 0; k < request.keyCount; k++) {
+            int server = serverOfKey[k];
+            if (partOfServer[server] < 0) {
+                partOfServer[server] = parts;
+                servers[parts++] = server;
+            }
+            partOfKey[k] = partOfServer[server];
+        }
+        MultiGet merge = new MultiGet(request, client, context, partOfKey, java.util.Arrays.copyOf(servers, parts));
+        merge.sendParts();
+    }
+
+    private void sendParts() {
+        int count = servers.length;
+        for (int p = 0; p < count; p++) {
+            context.send(servers[p], buildPart(p), new Part(p));
+        }
+    }
+
+    /** {@code <command> [exptime] key key ...\r\n} for the keys of one part. */
+    private ByteBuf buildPart(int part) {
+        ByteBuf frame = request.frame;
+        int size = request.command.name.length + request.argLength + 3;
+        for (int k = 0; k < request.keyCount; k++) {
+            if (partOfKey[k] == part) size += request.keyLength(k) + 1;
+        }
+        ByteBuf out = context.alloc().directBuffer(size);
+        out.writeBytes(request.command.name);
+        if (request.argLength > 0) {
+            out.writeByte(' ').writeBytes(frame, request.argOffset, request.argLength);
+        }
+        for (int k = 0; k < request.keyCount; k++) {
+            if (partOfKey[k] == part) out.writeByte(' ').writeBytes(frame, request.keyOffset(k), request.keyLength(k));
+        }
+        return out.writeByte('\r').writeByte('\n');
+    }
+
+    private final class Part implements ReplyWaiter {
+        private final int index;
+
+        Part(int index) {
+            this.index = index;
+        }
+
+        @Override
+        public void onReply(ByteBuf frame) {
+            replies[index] = frame;
+            partDone();
+        }
+
+        @Override
+        public void onFailure(String reason) {
+            if (failure == null) failure = reason;
+            partDone();
+        }
+    }
+
+    private void partDone() {
+        if (--outstanding > 0) return;
+        try {
+            finish();
+        } finally {
+            for (ByteBuf reply : replies) {
+                if (reply != null) reply.release();
+            }
+            request.frame.release();
+        }
+    }
+
+    private void finish() {
+        if (failure != null) {
+            client.onFailure(failure);
+            return;
+        }
+        for (ByteBuf reply : replies) {
+            if (!isRetrievalReply(reply)) { // an error line from a server answers for the whole request
+                client.onReply(reply.retainedSlice());
+                return;
+            }
+        }
+        int keyCount = request.keyCount;
+        int[] entryOffset = new int[keyCount];
+        int[] entryLength = new int[keyCount];
+        for (int p = 0; p < replies.length; p++) matchEntries(p, entryOffset, entryLength);
+        CompositeByteBuf merged = context.alloc().compositeDirectBuffer(keyCount + 1);
+        for (int k = 0; k < keyCount; k++) {
+            if (entryLength[k] > 0) {
+                merged.addComponent(true, replies[partOfKey[k]].retainedSlice(entryOffset[k], entryLength[k]));
+            }
+        }
+        merged.addComponent(true, McReplies.of(McReplies.END));
+        client.onReply(merged);
+    }
+
+    /**
+     * Pairs each {@code VALUE} entry of one part's reply with the key it answers. memcached answers hits in the
+     * order the keys were asked and skips misses, so entries match keys by walking both in order; a key asked
+     * twice is answered twice.
+     */
+    private void matchEntries(int part, int[] entryOffset, int[] entryLength) {
+        ByteBuf reply = replies[part];
+        ByteBuf frame = request.frame;
+        int pos = reply.readerIndex();
+        int end = reply.writerIndex();
+        int k = 0;
+        while (pos < end) {
+            int eol = reply.indexOf(pos, end, (byte) '\n');
+            int lineEnd = reply.getByte(eol - 1) == '\r' ? eol - 1 : eol;
+            if (McReplyFramer.isEnd(reply, pos, lineEnd)) return;
+            // VALUE <key> <flags> <bytes> [<cas>]
+            int keyStart = pos + 6;
+            int keyEnd = reply.indexOf(keyStart, lineEnd, (byte) ' ');
+            int flagsEnd = reply.indexOf(keyEnd + 1, lineEnd, (byte) ' ');
+            int bytesEnd = reply.indexOf(flagsEnd + 1, lineEnd, (byte) ' ');
+            if (bytesEnd < 0) bytesEnd = lineEnd;
+            long length = Ascii.parseUnsigned(reply, flagsEnd + 1, bytesEnd, Integer.MAX_VALUE);
+            int entryEnd = (int) (eol + 1 + length + 2);
+            while (k < request.keyCount && (partOfKey[k] != part
+                    || !Ascii.sameBytes(frame, request.keyOffset(k), request.keyLength(k), reply, keyStart, keyEnd - keyStart))) {
+                k++;
+            }
+            if (k < request.keyCount) {
+                entryOffset[k] = pos;
+                entryLength[k] = entryEnd - pos;
+                k++;
+            }
+            pos = entryEnd;
+        }
+    }
+
+    private static boolean isRetrievalReply(ByteBuf reply) {
+        int start = reply.readerIndex();
+        int end = reply.writerIndex();
+        return Ascii.startsWith(reply, start, end, VALUE_PREFIX) || Ascii.startsWith(reply, start, end, END_LINE);
+    }
+
+    private static final byte[] VALUE_PREFIX = "VALUE ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] END_LINE = "END\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+}

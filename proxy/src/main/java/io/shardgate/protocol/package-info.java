@@ -1,0 +1,11 @@
+/**
+ * The seam between the core and a wire protocol.
+ *
+ * <p>A client connection's pipeline holds the protocol's request decoder, which turns bytes into request
+ * messages (slices of the bytes read, never copies), and the client session, which hands each message to
+ * {@link io.shardgate.protocol.ProxyProtocol#dispatch}. The protocol validates and routes the request and sends it
+ * through the {@link io.shardgate.protocol.ClientContext}; each reply place it reserved is a
+ * {@link io.shardgate.protocol.ReplyWaiter}. A backend connection's pipeline holds the protocol's reply framer,
+ * whose frames are matched in FIFO order to the waiters queued on that connection.
+ */
+package io.shardgate.protocol;
