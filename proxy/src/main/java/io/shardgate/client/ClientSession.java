@@ -60,7 +60,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (closing) { // after quit or a framing error nothing more is served
-            ReferenceCountUtil.release(msg);
+            protocol.discard(msg);
             return;
         }
         protocol.dispatch(msg, this);

@@ -19,6 +19,9 @@ public interface ProxyProtocol {
     /** Handles one decoded request: answers it locally, or routes it and sends it on. Owns {@code request}. */
     void dispatch(Object request, ClientContext client);
 
+    /** Drops a decoded request that will not be served (the client is closing), releasing what it holds. */
+    void discard(Object request);
+
     /** The reply a client gets when its request failed at or before the backend. */
     ByteBuf failureReply(ByteBufAllocator alloc, String reason);
 

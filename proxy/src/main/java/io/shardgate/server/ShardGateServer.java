@@ -6,7 +6,10 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.shardgate.client.ClientSession;
@@ -47,6 +50,8 @@ public final class ShardGateServer implements AutoCloseable {
     private final List<Channel> listeners = new ArrayList<>();
     private final List<PoolRuntime> pools;
     private final CountDownLatch closed = new CountDownLatch(1);
+    /** Every client connection, so shutdown can close them while the workers still run their close events. */
+    private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
 
     private ShardGateServer(EventLoopGroup acceptors, EventLoopGroup workerGroup, List<Worker> workers,
             List<PoolRuntime> pools) {
@@ -104,6 +109,7 @@ public final class ShardGateServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        clients.add(ch);
                         Worker worker = workerByLoop.get(ch.eventLoop());
                         ProxyProtocol protocol = pool.protocol();
                         ch.pipeline().addLast("decoder", protocol.newRequestDecoder());
@@ -173,9 +179,11 @@ public final class ShardGateServer implements AutoCloseable {
     public void close() {
         if (closed.getCount() == 0) return;
         for (Channel listener : listeners) listener.close().awaitUninterruptibly();
-        for (Worker worker : workers) worker.closeBackends("proxy shutting down");
+        // Close connections while the workers still run, so every close event releases what it holds.
+        clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        for (Worker worker : workers) worker.closeBackends("proxy shutting down").awaitUninterruptibly(2, TimeUnit.SECONDS);
         acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
-        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        workerGroup.shutdownGracefully(50, 2_000, TimeUnit.MILLISECONDS).awaitUninterruptibly();
         for (PoolRuntime pool : pools) {
             ListenAddress listen = pool.config().listen();
             if (listen.isUnix()) {

@@ -18,7 +18,9 @@ import java.util.concurrent.ThreadFactory;
 public enum Transport {
     EPOLL, NIO;
 
+    /** epoll when available, unless {@code -Dshardgate.transport=nio} asks for NIO (to test both). */
     public static Transport best() {
+        if ("nio".equalsIgnoreCase(System.getProperty("shardgate.transport"))) return NIO;
         return Epoll.isAvailable() ? EPOLL : NIO;
     }
 

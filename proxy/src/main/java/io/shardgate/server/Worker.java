@@ -46,8 +46,9 @@ final class Worker {
         loop.execute(() -> backends[poolIndex].connectAll());
     }
 
-    void closeBackends(String reason) {
-        loop.execute(() -> {
+    /** Closes every backend connection of this worker; the future completes once they are closed. */
+    io.netty.util.concurrent.Future<?> closeBackends(String reason) {
+        return loop.submit(() -> {
             for (PoolBackends b : backends) b.closeAll(reason);
         });
     }

@@ -40,8 +40,19 @@ public final class MemcacheProtocol implements ProxyProtocol {
             client.nextReply().onReply(local.reply());
             if (local.close()) client.closeOnProtocolError("unrecoverable request framing");
         } else {
-            ReferenceCountUtil.release(message);
+            discard(message);
             throw new IllegalArgumentException("not a memcached request: " + message);
+        }
+    }
+
+    @Override
+    public void discard(Object message) {
+        if (message instanceof McRequest request) {
+            request.frame.release();
+        } else if (message instanceof LocalReply local) {
+            local.reply().release();
+        } else {
+            ReferenceCountUtil.release(message);
         }
     }
 
