@@ -604,6 +604,18 @@ class ConfigLoaderTest {
         }
 
         @Test
+        void theBundledExampleLoads() throws Exception {
+            ProxyConfig config = ConfigLoader.load(Path.of("../conf/shardgate.yml"));
+            assertThat(config.pools()).extracting(PoolConfig::name).containsExactly("alpha");
+            PoolConfig alpha = config.pools().get(0);
+            assertThat(alpha.listen()).isEqualTo(ListenAddress.tcp("127.0.0.1", 22121));
+            assertThat(alpha.timeoutMs()).isEqualTo(400);
+            assertThat(alpha.servers()).containsExactly(new ServerConfig("127.0.0.1", 11211, 1, null),
+                    new ServerConfig("127.0.0.1", 11212, 1, null), new ServerConfig("127.0.0.1", 11213, 1, null));
+            ConfigLoader.checkSupported(config);
+        }
+
+        @Test
         void missingFile(@TempDir Path dir) {
             Path file = dir.resolve("absent.yml");
             assertThatThrownBy(() -> ConfigLoader.load(file)).isInstanceOf(ConfigException.class)
