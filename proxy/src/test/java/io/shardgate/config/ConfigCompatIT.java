@@ -132,6 +132,9 @@ class ConfigCompatIT {
         rows.add(row("timeout overflowing int (deliberate)", Expect.ONLY_NUTCRACKER_ACCEPTS,
                 pool("timeout: 99999999999")));
 
+        // nutcracker counts bytes: a one-character, two-byte UTF-8 tag passes as its "two characters"
+        rows.add(row("non-ASCII hash tag (deliberate)", Expect.ONLY_NUTCRACKER_ACCEPTS, pool("hash_tag: \"\u00e9\"")));
+
         // listen
         for (String ok : new String[] {"localhost:22121", "0.0.0.0:22121", "::1:22121", "127.0.0.1:65535",
                 "/tmp/shardgate-compat.sock", "/tmp/shardgate-compat.sock 0666", "/tmp/shardgate-compat.sock 0"}) {
