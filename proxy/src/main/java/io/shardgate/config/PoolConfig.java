@@ -34,8 +34,27 @@ public record PoolConfig(
 
     public static final long NO_TIMEOUT = -1;
 
+    // nutcracker's defaults for the keys a pool leaves out (nc_conf.h)
+    public static final HashKind DEFAULT_HASH = HashKind.FNV1A_64;
+    public static final DistributionKind DEFAULT_DISTRIBUTION = DistributionKind.KETAMA;
+    public static final long DEFAULT_TIMEOUT_MS = NO_TIMEOUT;
+    public static final int DEFAULT_BACKLOG = 512;
+    public static final int DEFAULT_CLIENT_CONNECTIONS = 0;
+    public static final int DEFAULT_REDIS_DB = 0;
+    public static final int DEFAULT_SERVER_CONNECTIONS = 1;
+    public static final long DEFAULT_SERVER_RETRY_TIMEOUT_MS = 30_000;
+    public static final int DEFAULT_SERVER_FAILURE_LIMIT = 2;
+
     public PoolConfig {
         servers = List.copyOf(servers);
+    }
+
+    /** A memcached pool with nutcracker's default for every key but the required {@code listen} and {@code servers}. */
+    public static PoolConfig withDefaults(String name, ListenAddress listen, List<ServerConfig> servers) {
+        return new PoolConfig(name, listen, DEFAULT_HASH, null, DEFAULT_DISTRIBUTION, DEFAULT_TIMEOUT_MS,
+                DEFAULT_BACKLOG, DEFAULT_CLIENT_CONNECTIONS, false, null, DEFAULT_REDIS_DB, false, false,
+                DEFAULT_SERVER_CONNECTIONS, DEFAULT_SERVER_RETRY_TIMEOUT_MS, DEFAULT_SERVER_FAILURE_LIMIT, false,
+                servers);
     }
 
     public boolean hasTimeout() {

@@ -19,13 +19,25 @@ public record ServerConfig(String host, int port, int weight, String name) {
         return host + ":" + port;
     }
 
-    /** The identity nutcracker hashes onto the ketama continuum: the node name when given, else {@code host:port}. */
-    public String ketamaName() {
-        return name != null ? name : address();
+    /** memcached's port, which nutcracker leaves out of an unnamed server's name (as libmemcached does). */
+    public static final int MEMCACHED_DEFAULT_PORT = 11211;
+
+    /**
+     * The server's name in nutcracker: the node name when given, else {@code host:port}, or the bare {@code host}
+     * when the port is 11211 (libmemcached compatibility, nc_conf.c). Two servers of a pool may not share it.
+     */
+    public String nutcrackerName() {
+        if (name != null) return name;
+        return port == MEMCACHED_DEFAULT_PORT ? host : address();
     }
 
-    /** The name nutcracker's stats use for this server: the node name when given, else {@code host:port:weight}. */
+    /** The identity nutcracker hashes onto the ketama continuum: {@link #nutcrackerName()}. */
+    public String ketamaName() {
+        return nutcrackerName();
+    }
+
+    /** The name nutcracker's stats use for this server: {@link #nutcrackerName()} too. */
     public String statsName() {
-        return name != null ? name : host + ":" + port + ":" + weight;
+        return nutcrackerName();
     }
 }

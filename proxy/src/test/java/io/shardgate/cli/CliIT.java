@@ -1,0 +1,258 @@
+package io.shardgate.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shardgate.testsupport.FreePorts;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged command, {@code java -jar target/shardgate.jar} and {@code bin/shardgate}, as separate processes.
+ *
+ * <p>Daemonizing needs a core that serves. Until the real one lands, {@link #stubCore} compiles a stand-in
+ * {@code ShardGateServer} (it only binds each pool's listen port) into a directory put before the jar on the
+ * class path; the CLI's own behaviour (-d, the pid file, SIGTERM) is what these tests check, so they keep using
+ * the stand-in after the core lands.
+ */
+class CliIT {
+    private static final Path JAR = Path.of("target/shardgate.jar").toAbsolutePath();
+    private static final Path LAUNCHER = Path.of("../bin/shardgate").toAbsolutePath().normalize();
+
+    @TempDir
+    static Path shared;
+
+    private static Path stubCore;
+
+    @TempDir
+    Path dir;
+
+    /** Processes this test started and must not leave behind, by pid. */
+    private final List<Long> started = new ArrayList<>();
+
+    record Run(int status, String out, String err) {}
+
+    @BeforeAll
+    static void stubCore() throws IOException {
+        assertThat(JAR).as("failsafe runs after package").exists();
+        stubCore = shared.resolve("stub-core");
+        Path src = shared.resolve("stub-src/io/shardgate/server/ShardGateServer.java");
+        Files.createDirectories(src.getParent());
+        Files.writeString(src, """
+                package io.shardgate.server;
+
+                import io.shardgate.config.PoolConfig;
+                import io.shardgate.config.ProxyConfig;
+                import java.io.IOException;
+                import java.io.UncheckedIOException;
+                import java.net.InetSocketAddress;
+                import java.net.ServerSocket;
+                import java.util.ArrayList;
+                import java.util.List;
+                import java.util.concurrent.CountDownLatch;
+
+                /** Test stand-in for the core: binds each pool's TCP listen address and serves nothing. */
+                public final class ShardGateServer implements AutoCloseable {
+                    private final List<ServerSocket> sockets = new ArrayList<>();
+                    private final CountDownLatch closed = new CountDownLatch(1);
+
+                    public static ShardGateServer start(ProxyConfig config, ServerSettings settings) {
+                        ShardGateServer server = new ShardGateServer();
+                        try {
+                            for (PoolConfig pool : config.pools()) {
+                                ServerSocket socket = new ServerSocket();
+                                server.sockets.add(socket);
+                                socket.bind(new InetSocketAddress(pool.listen().host(), pool.listen().port()));
+                            }
+                        } catch (IOException e) {
+                            server.close();
+                            throw new UncheckedIOException("cannot listen: " + e.getMessage(), e);
+                        }
+                        return server;
+                    }
+
+                    public void awaitClose() throws InterruptedException {
+                        closed.await();
+                    }
+
+                    @Override
+                    public void close() {
+                        for (ServerSocket s : sockets) {
+                            try {
+                                s.close();
+                            } catch (IOException ignored) {
+                            }
+                        }
+                        closed.countDown();
+                    }
+                }
+                """);
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        int status = javac.run(null, null, null, "--release", "17", "-cp", JAR.toString(), "-d", stubCore.toString(),
+                src.toString());
+        assertThat(status).as("stub core compiles").isZero();
+    }
+
+    @AfterEach
+    void stopWhatWasStarted() {
+        for (long pid : started) {
+            ProcessHandle.of(pid).ifPresent(p -> {
+                p.destroy();
+                p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(t -> null).join();
+                if (p.isAlive()) p.destroyForcibly();
+            });
+        }
+    }
+
+    private static String java() {
+        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    private static Run exec(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        // read both streams fully; the outputs here are small
+        var out = p.getInputStream();
+        var err = p.getErrorStream();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("exits: " + command).isTrue();
+        return new Run(p.exitValue(), new String(out.readAllBytes()), new String(err.readAllBytes()));
+    }
+
+    private static Run jar(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(java(), "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        return exec(command);
+    }
+
+    private static Run withStubCore(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(java(), "-cp", stubCore + ":" + JAR, Main.class.getName()));
+        command.addAll(List.of(args));
+        return exec(command);
+    }
+
+    private Path config(int port) throws IOException {
+        return Files.writeString(dir.resolve("shardgate.yml"),
+                "alpha:\n  listen: 127.0.0.1:" + port + "\n  servers:\n   - 127.0.0.1:11211:1\n");
+    }
+
+    @Test
+    void versionComesFromTheJarManifest() throws Exception {
+        Run r = jar("-V");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).matches("This is shardgate-\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\\R\\R");
+    }
+
+    @Test
+    void help() throws Exception {
+        Run r = jar("--help");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).contains("Usage: shardgate", "--conf-file", "--threads");
+    }
+
+    @Test
+    void testConfGoodAndBad() throws Exception {
+        Path good = config(22121);
+        Run ok = jar("-t", "-c", good.toString());
+        assertThat(ok.status()).isZero();
+        assertThat(ok.err()).isEqualTo("shardgate: configuration file '" + good + "' syntax is ok\n");
+
+        Path bad = Files.writeString(dir.resolve("bad.yml"), "alpha:\n  listen: 127.0.0.1:22121\n  servers:\n   - x\n");
+        Run refused = jar("--test-conf", "--conf-file", bad.toString());
+        assertThat(refused.status()).isEqualTo(1);
+        assertThat(refused.err()).isEqualTo("shardgate: " + bad + ":4: pool 'alpha': key 'servers': 'x' is not in the "
+                + "form host:port:weight [name]\nshardgate: configuration file '" + bad + "' syntax is invalid\n");
+    }
+
+    @Test
+    void badFlagValue() throws Exception {
+        Run r = jar("-m", "100");
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.err()).startsWith("shardgate: mbuf chunk size must be between 512 and 16777216 bytes\n");
+    }
+
+    @Test
+    void launcherScriptRunsTheJar() throws Exception {
+        Run r = exec(List.of(LAUNCHER.toString(), "-V"));
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("This is shardgate-");
+    }
+
+    @Test
+    void aRunThatCannotStartExitsNonZeroWithTheReason() throws Exception {
+        // the port is taken, so this fails with the real core as well as before it lands
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Path conf = config(taken.getLocalPort());
+            Path log = dir.resolve("shardgate.log");
+            Run r = jar("-c", conf.toString(), "-o", log.toString(), "-p", dir.resolve("pid").toString());
+            assertThat(r.status()).isEqualTo(1);
+            assertThat(r.err()).startsWith("shardgate: cannot start: ");
+            assertThat(Files.readString(log)).contains("ERROR [main] cannot start: ");
+            assertThat(dir.resolve("pid")).doesNotExist();
+        }
+    }
+
+    @Test
+    void daemonThatCannotStartMakesTheParentFail() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Path conf = config(taken.getLocalPort());
+            Path pid = dir.resolve("shardgate.pid");
+            Run r = jar("-d", "-c", conf.toString(), "-p", pid.toString());
+            assertThat(r.status()).isEqualTo(1);
+            assertThat(r.err()).startsWith("shardgate: cannot start: ");
+            assertThat(pid).doesNotExist();
+        }
+    }
+
+    @Test
+    void daemonizeWritesThePidFileAndSigtermRemovesIt() throws Exception {
+        int port = FreePorts.next();
+        Path conf = config(port);
+        Path pid = dir.resolve("shardgate.pid");
+        Path log = dir.resolve("shardgate.log");
+
+        Run r = withStubCore("-d", "-c", conf.toString(), "-p", pid.toString(), "-o", log.toString(), "-v", "6");
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).isEmpty();
+        assertThat(pid).exists();
+        long daemonPid = Long.parseLong(Files.readString(pid).strip());
+        started.add(daemonPid);
+        ProcessHandle daemon = ProcessHandle.of(daemonPid).orElseThrow();
+        assertThat(daemon.isAlive()).isTrue();
+        assertThat(sessionOf(daemonPid)).as("setsid: the daemon leads its own session").isEqualTo(daemonPid);
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+        }
+        assertThat(Files.readString(log)).contains("started on pid " + daemonPid);
+
+        daemon.destroy(); // SIGTERM
+        daemon.onExit().get(20, TimeUnit.SECONDS);
+        awaitGone(pid, Duration.ofSeconds(5));
+        assertThat(Files.readString(log)).contains("shutting down", "INFO  [shutdown] done");
+    }
+
+    /** The session id of a process, from /proc (Linux). */
+    private static long sessionOf(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[3]); // state, ppid, pgrp, session
+    }
+
+    private static void awaitGone(Path file, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (Files.exists(file) && System.nanoTime() < deadline) Thread.sleep(20);
+        assertThat(file).doesNotExist();
+    }
+}
