@@ -3,19 +3,17 @@ package io.shardgate.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardgate.testsupport.FreePorts;
+import io.shardgate.testsupport.MemcachedServer;
+import io.shardgate.testsupport.RawClient;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,19 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The packaged command, {@code java -jar target/shardgate.jar} and {@code bin/shardgate}, as separate processes.
  *
- * <p>Daemonizing needs a core that serves. Until the real one lands, {@link #stubCore} compiles a stand-in
- * {@code ShardGateServer} (it only binds each pool's listen port) into a directory put before the jar on the
- * class path; the CLI's own behaviour (-d, the pid file, SIGTERM) is what these tests check, so they keep using
- * the stand-in after the core lands.
+ * <p>The daemon test runs the real proxy in front of a real memcached and sends it traffic.
  */
 class CliIT {
     private static final Path JAR = Path.of("target/shardgate.jar").toAbsolutePath();
     private static final Path LAUNCHER = Path.of("../bin/shardgate").toAbsolutePath().normalize();
-
-    @TempDir
-    static Path shared;
-
-    private static Path stubCore;
 
     @TempDir
     Path dir;
@@ -47,64 +37,8 @@ class CliIT {
     record Run(int status, String out, String err) {}
 
     @BeforeAll
-    static void stubCore() throws IOException {
+    static void jarIsBuilt() {
         assertThat(JAR).as("failsafe runs after package").exists();
-        stubCore = shared.resolve("stub-core");
-        Path src = shared.resolve("stub-src/io/shardgate/server/ShardGateServer.java");
-        Files.createDirectories(src.getParent());
-        Files.writeString(src, """
-                package io.shardgate.server;
-
-                import io.shardgate.config.PoolConfig;
-                import io.shardgate.config.ProxyConfig;
-                import java.io.IOException;
-                import java.io.UncheckedIOException;
-                import java.net.InetSocketAddress;
-                import java.net.ServerSocket;
-                import java.util.ArrayList;
-                import java.util.List;
-                import java.util.concurrent.CountDownLatch;
-
-                /** Test stand-in for the core: binds each pool's TCP listen address and serves nothing. */
-                public final class ShardGateServer implements AutoCloseable {
-                    private final List<ServerSocket> sockets = new ArrayList<>();
-                    private final CountDownLatch closed = new CountDownLatch(1);
-
-                    public static ShardGateServer start(ProxyConfig config, ServerSettings settings) {
-                        ShardGateServer server = new ShardGateServer();
-                        try {
-                            for (PoolConfig pool : config.pools()) {
-                                ServerSocket socket = new ServerSocket();
-                                server.sockets.add(socket);
-                                socket.bind(new InetSocketAddress(pool.listen().host(), pool.listen().port()));
-                            }
-                        } catch (IOException e) {
-                            server.close();
-                            throw new UncheckedIOException("cannot listen: " + e.getMessage(), e);
-                        }
-                        return server;
-                    }
-
-                    public void awaitClose() throws InterruptedException {
-                        closed.await();
-                    }
-
-                    @Override
-                    public void close() {
-                        for (ServerSocket s : sockets) {
-                            try {
-                                s.close();
-                            } catch (IOException ignored) {
-                            }
-                        }
-                        closed.countDown();
-                    }
-                }
-                """);
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        int status = javac.run(null, null, null, "--release", "17", "-cp", JAR.toString(), "-d", stubCore.toString(),
-                src.toString());
-        assertThat(status).as("stub core compiles").isZero();
     }
 
     @AfterEach
@@ -137,15 +71,13 @@ class CliIT {
         return exec(command);
     }
 
-    private static Run withStubCore(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(java(), "-cp", stubCore + ":" + JAR, Main.class.getName()));
-        command.addAll(List.of(args));
-        return exec(command);
+    private Path config(int port) throws IOException {
+        return config(port, 11211);
     }
 
-    private Path config(int port) throws IOException {
+    private Path config(int port, int memcachedPort) throws IOException {
         return Files.writeString(dir.resolve("shardgate.yml"),
-                "alpha:\n  listen: 127.0.0.1:" + port + "\n  servers:\n   - 127.0.0.1:11211:1\n");
+                "alpha:\n  listen: 127.0.0.1:" + port + "\n  servers:\n   - 127.0.0.1:" + memcachedPort + ":1\n");
     }
 
     @Test
@@ -217,13 +149,19 @@ class CliIT {
     }
 
     @Test
-    void daemonizeWritesThePidFileAndSigtermRemovesIt() throws Exception {
+    void daemonizeServesWritesThePidFileAndSigtermRemovesIt() throws Exception {
+        try (MemcachedServer memcached = MemcachedServer.start()) {
+            daemonizeAgainst(memcached);
+        }
+    }
+
+    private void daemonizeAgainst(MemcachedServer memcached) throws Exception {
         int port = FreePorts.next();
-        Path conf = config(port);
+        Path conf = config(port, memcached.port());
         Path pid = dir.resolve("shardgate.pid");
         Path log = dir.resolve("shardgate.log");
 
-        Run r = withStubCore("-d", "-c", conf.toString(), "-p", pid.toString(), "-o", log.toString(), "-v", "6");
+        Run r = jar("-d", "-c", conf.toString(), "-p", pid.toString(), "-o", log.toString(), "-v", "6");
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).isEmpty();
         assertThat(pid).exists();
@@ -232,8 +170,10 @@ class CliIT {
         ProcessHandle daemon = ProcessHandle.of(daemonPid).orElseThrow();
         assertThat(daemon.isAlive()).isTrue();
         assertThat(sessionOf(daemonPid)).as("setsid: the daemon leads its own session").isEqualTo(daemonPid);
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+        try (RawClient client = RawClient.connect(port)) { // the daemon really proxies
+            client.send("set daemon 0 0 2\r\nok\r\nget daemon\r\n");
+            assertThat(client.readLike("STORED\r\nVALUE daemon 0 2\r\nok\r\nEND\r\n"))
+                    .isEqualTo("STORED\r\nVALUE daemon 0 2\r\nok\r\nEND\r\n");
         }
         assertThat(Files.readString(log)).contains("started on pid " + daemonPid);
 

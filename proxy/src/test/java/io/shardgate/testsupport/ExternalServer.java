@@ -59,7 +59,8 @@ public class ExternalServer implements AutoCloseable {
         return process.pid();
     }
 
-    public ExternalServer start() {
+    /** Starts the process (again, after {@link #kill()}) and waits until it listens. */
+    public ExternalServer launch() {
         if (process != null && process.isAlive()) return this;
         try {
             process = new ProcessBuilder(command)

@@ -25,7 +25,7 @@ public final class MemcachedServer extends ExternalServer {
     /** Starts memcached on the given port (ketama hashes host:port, so placement tests need fixed ports). */
     public static MemcachedServer onPort(int port, String... extraArgs) {
         MemcachedServer server = new MemcachedServer(port, List.of(extraArgs));
-        server.start();
+        server.launch();
         return server;
     }
 }

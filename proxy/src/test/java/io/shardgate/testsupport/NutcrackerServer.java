@@ -25,7 +25,7 @@ public final class NutcrackerServer extends ExternalServer {
             Path config = Files.createTempFile("nutcracker-", ".yml");
             Files.writeString(config, yaml);
             NutcrackerServer server = new NutcrackerServer(config, port, FreePorts.next());
-            server.start();
+            server.launch();
             return server;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -23,7 +23,7 @@ public final class RedisServer extends ExternalServer {
 
     public static RedisServer onPort(int port, String... extraArgs) {
         RedisServer server = new RedisServer(port, List.of(extraArgs));
-        server.start();
+        server.launch();
         return server;
     }
 }
