@@ -2,7 +2,7 @@ package io.shardgate.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.shardgate.testsupport.MemcachedServer;
+import io.shardgate.routing.PoolRouter;
 import io.shardgate.testsupport.ProxyFixture;
 import io.shardgate.testsupport.RawClient;
 import java.util.ArrayList;
@@ -97,23 +97,33 @@ class MemcacheTextProtocolIT {
 
     @Test
     void multiGetAcrossEveryServerInKeyOrderWithMissesAndDuplicates() {
+        // Pick keys until every server owns several, so the merge really spans all of them.
+        PoolRouter router = PoolRouter.forPool(fixture.pool());
+        int servers = fixture.backends().size();
+        int[] owned = new int[servers];
         List<String> keys = new ArrayList<>();
+        for (int i = 0; keys.size() < 40 || java.util.Arrays.stream(owned).min().orElse(0) < 4; i++) {
+            assertThat(i).as("keys for every server found").isLessThan(10_000);
+            String key = p + i;
+            byte[] bytes = key.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            owned[router.serverFor(bytes, 0, bytes.length)]++;
+            keys.add(key);
+        }
+        int n = keys.size();
         try (RawClient c = fixture.client()) {
             StringBuilder sets = new StringBuilder();
-            for (int i = 0; i < 40; i++) {
-                String key = p + i;
-                keys.add(key);
-                if (i % 3 != 0) sets.append("set ").append(key).append(' ').append(i).append(" 0 ").append(("v" + i).length())
+            for (int i = 0; i < n; i++) {
+                if (i % 3 != 0) sets.append("set ").append(keys.get(i)).append(' ').append(i).append(" 0 ").append(("v" + i).length())
                         .append("\r\nv").append(i).append("\r\n");
             }
             c.send(sets.toString());
-            for (int i = 0; i < 40; i++) {
+            for (int i = 0; i < n; i++) {
                 if (i % 3 != 0) assertThat(c.readLine()).isEqualTo("STORED\r\n");
             }
             // ask in a scrambled order, with duplicates and misses
             List<Integer> order = new ArrayList<>();
-            for (int i = 39; i >= 0; i -= 2) order.add(i);
-            for (int i = 0; i < 40; i += 2) order.add(i);
+            for (int i = n - 1; i >= 0; i -= 2) order.add(i);
+            for (int i = n % 2; i < n; i += 2) order.add(i);
             order.add(5);
             order.add(5);
             order.add(0);
@@ -130,12 +140,12 @@ class MemcacheTextProtocolIT {
             c.send(get + "\r\n");
             assertThat(c.readLike(expected.toString())).isEqualTo(expected.toString());
         }
-        // the keys really are spread over every server
+        // the stored keys really are spread over every server
         Set<Integer> holders = new HashSet<>();
-        for (int s = 0; s < fixture.backends().size(); s++) {
-            MemcachedServer server = fixture.backends().get(s);
-            try (RawClient direct = RawClient.connect(server.port())) {
-                for (int i = 1; i < 40; i += 3) {
+        for (int s = 0; s < servers; s++) {
+            try (RawClient direct = RawClient.connect(fixture.backends().get(s).port())) {
+                for (int i = 1; i < n; i++) {
+                    if (i % 3 == 0) continue;
                     direct.send("get " + keys.get(i) + "\r\n");
                     if (direct.readLine().startsWith("VALUE")) {
                         holders.add(s);
@@ -145,7 +155,7 @@ class MemcacheTextProtocolIT {
                 }
             }
         }
-        assertThat(holders).hasSize(fixture.backends().size());
+        assertThat(holders).hasSize(servers);
     }
 
     @Test

@@ -14,12 +14,14 @@ import java.util.function.Function;
 public final class ProxyFixture implements AutoCloseable {
     private final List<MemcachedServer> memcached = new ArrayList<>();
     private final ShardGateServer proxy;
+    private PoolConfig poolConfig;
 
     private ProxyFixture(int backends, Function<List<MemcachedServer>, PoolConfig> pool, ServerSettings settings,
             String... memcachedArgs) throws InterruptedException {
         try {
             for (int i = 0; i < backends; i++) memcached.add(MemcachedServer.start(memcachedArgs));
-            proxy = ShardGateServer.start(new ProxyConfig(Path.of("test.yml"), List.of(pool.apply(memcached))), settings);
+            poolConfig = pool.apply(memcached);
+            proxy = ShardGateServer.start(new ProxyConfig(Path.of("test.yml"), List.of(poolConfig)), settings);
         } catch (RuntimeException | InterruptedException e) {
             memcached.forEach(MemcachedServer::close);
             throw e;
@@ -39,6 +41,11 @@ public final class ProxyFixture implements AutoCloseable {
 
     public int port() {
         return ((InetSocketAddress) proxy.listenAddresses().get(0)).getPort();
+    }
+
+    /** The pool the proxy serves, e.g. to ask a router where keys go. */
+    public PoolConfig pool() {
+        return poolConfig;
     }
 
     public List<MemcachedServer> backends() {
