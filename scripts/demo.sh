@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A working sharded setup on this machine: three local memcached servers (127.0.0.1:11211-11213) and
 # shardgate in front of them on 127.0.0.1:22121 with the bundled conf/shardgate.yml. Ctrl-C stops it all.
-# Try it from another terminal:  printf 'set a 0 0 1\r\n1\r\nget a b c\r\n' | nc -q1 127.0.0.1 22121
+# Try it from another terminal (bash only, no extra tools):
+#   exec 3<>/dev/tcp/127.0.0.1/22121; printf 'set a 0 0 1\r\n1\r\nget a b\r\n' >&3; timeout 1 cat <&3
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
