@@ -8,10 +8,12 @@ import io.shardgate.routing.PoolRouter;
 import io.shardgate.server.FlushBatcher;
 import io.shardgate.server.Transport;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One worker's connections to every server of one pool: {@code server_connections} links per server, opened
- * on first use (or at start with {@code preconnect}). Owned by the worker's thread; nothing here is shared.
+ * on first use (or at start with {@code preconnect}). Owned by the worker's thread; nothing here is shared
+ * except the router and the pool's health, which are built for that.
  */
 public final class PoolBackends {
     private static final int DEFAULT_CONNECT_TIMEOUT_MILLIS = 5_000;
@@ -19,11 +21,13 @@ public final class PoolBackends {
     private final PoolConfig pool;
     private final PoolRouter router;
     private final ServerLink[][] links;
+    private final long timeoutNanos;
 
-    public PoolBackends(PoolConfig pool, PoolRouter router, ProxyProtocol protocol, EventLoop loop,
+    public PoolBackends(PoolConfig pool, PoolRouter router, PoolHealth health, ProxyProtocol protocol, EventLoop loop,
             Transport transport, FlushBatcher flusher) {
         this.pool = pool;
         this.router = router;
+        this.timeoutNanos = pool.hasTimeout() ? TimeUnit.MILLISECONDS.toNanos(pool.timeoutMs()) : 0;
         List<ServerConfig> servers = pool.servers();
         int perServer = Math.max(1, pool.serverConnections());
         // A connect counts against the request timeout when there is one, as in nutcracker.
@@ -32,7 +36,8 @@ public final class PoolBackends {
         links = new ServerLink[servers.size()][perServer];
         for (int s = 0; s < servers.size(); s++) {
             for (int c = 0; c < perServer; c++) {
-                links[s][c] = new ServerLink(servers.get(s), protocol, loop, transport, flusher, connectTimeout);
+                links[s][c] = new ServerLink(new ServerLink.Settings(s, servers.get(s), protocol, loop, transport,
+                        flusher, health, connectTimeout, pool.tcpKeepalive()));
             }
         }
     }
@@ -64,9 +69,17 @@ public final class PoolBackends {
         }
     }
 
-    public void closeAll(String reason) {
+    /** Times out the oldest request of each connection if the pool has a timeout and it has passed. */
+    public void checkTimeouts(long nowNanos) {
+        if (timeoutNanos == 0) return;
         for (ServerLink[] forServer : links) {
-            for (ServerLink link : forServer) link.close(reason);
+            for (ServerLink link : forServer) link.checkTimeout(nowNanos, timeoutNanos);
+        }
+    }
+
+    public void shutdown(String reason) {
+        for (ServerLink[] forServer : links) {
+            for (ServerLink link : forServer) link.shutdown(reason);
         }
     }
 }

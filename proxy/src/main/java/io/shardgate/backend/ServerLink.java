@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * One connection from one worker to one backend server, shared by every client of that worker. Requests from
  * many clients are pipelined onto it and the replies, which the server sends in request order, are handed to
  * the waiters in the same FIFO order (twemproxy's server out-queue). A broken connection fails every waiter at
- * once; the next request reconnects, after a backoff while the server keeps refusing.
+ * once, and so does a timed-out request: a pipelined stream can't be resynchronised, so the connection is
+ * closed. The next request reconnects, after a backoff while the server keeps refusing.
  */
 public final class ServerLink extends ChannelInboundHandlerAdapter implements FlushBatcher.Target {
     private static final Logger log = LoggerFactory.getLogger(ServerLink.class);
@@ -37,13 +38,13 @@ public final class ServerLink extends ChannelInboundHandlerAdapter implements Fl
 
     private enum State { IDLE, CONNECTING, CONNECTED, BACKING_OFF }
 
+    /** Where a link belongs and what it reports to. */
+    public record Settings(int serverIndex, ServerConfig server, ProxyProtocol protocol, EventLoop loop,
+            Transport transport, FlushBatcher flusher, PoolHealth health, int connectTimeoutMillis, boolean keepalive) {}
+
+    private final Settings settings;
     private final ServerConfig server;
-    private final ProxyProtocol protocol;
-    private final EventLoop loop;
-    private final Transport transport;
-    private final FlushBatcher flusher;
-    private final int connectTimeoutMillis;
-    private final ArrayDeque<ReplyWaiter> inFlight = new ArrayDeque<>();
+    private final InFlightQueue inFlight = new InFlightQueue();
     private final ArrayDeque<ByteBuf> heldRequests = new ArrayDeque<>();
     private final ArrayDeque<ReplyWaiter> heldWaiters = new ArrayDeque<>();
     private State state = State.IDLE;
@@ -55,15 +56,11 @@ public final class ServerLink extends ChannelInboundHandlerAdapter implements Fl
     private String connectFailure = FailureReasons.CONNECTION_REFUSED;
     /** Why the open connection is being closed, when we know better than "closed by server". */
     private String closeReason;
+    private boolean shuttingDown;
 
-    public ServerLink(ServerConfig server, ProxyProtocol protocol, EventLoop loop, Transport transport,
-            FlushBatcher flusher, int connectTimeoutMillis) {
-        this.server = server;
-        this.protocol = protocol;
-        this.loop = loop;
-        this.transport = transport;
-        this.flusher = flusher;
-        this.connectTimeoutMillis = connectTimeoutMillis;
+    public ServerLink(Settings settings) {
+        this.settings = settings;
+        this.server = settings.server();
     }
 
     /** Sends a request, taking ownership of it. {@code waiter} is null for requests the server won't answer. */
@@ -88,15 +85,15 @@ public final class ServerLink extends ChannelInboundHandlerAdapter implements Fl
     }
 
     private void write(ByteBuf request, ReplyWaiter waiter) {
-        if (waiter != null) inFlight.add(waiter);
+        if (waiter != null) inFlight.add(waiter, System.nanoTime());
         channel.write(request, channel.voidPromise());
-        flusher.flushLater(this);
+        settings.flusher().flushLater(this);
     }
 
     private void hold(ByteBuf request, ReplyWaiter waiter) {
-        if (heldRequests.size() >= MAX_QUEUED_WHILE_CONNECTING) {
+        if (shuttingDown || heldRequests.size() >= MAX_QUEUED_WHILE_CONNECTING) {
             request.release();
-            if (waiter != null) waiter.onFailure(FailureReasons.TOO_MANY_QUEUED);
+            if (waiter != null) waiter.onFailure(shuttingDown ? closeReason : FailureReasons.TOO_MANY_QUEUED);
             return;
         }
         heldRequests.add(request);
@@ -116,17 +113,18 @@ public final class ServerLink extends ChannelInboundHandlerAdapter implements Fl
 
     /** Opens the connection now (preconnect, or the first request). Does nothing if it is open or opening. */
     public void connect() {
-        if (state == State.CONNECTING || state == State.CONNECTED) return;
+        if (state == State.CONNECTING || state == State.CONNECTED || shuttingDown) return;
         state = State.CONNECTING;
         Bootstrap bootstrap = new Bootstrap()
-                .group(loop)
-                .channelFactory(transport.socketChannelFactory())
+                .group(settings.loop())
+                .channelFactory(settings.transport().socketChannelFactory())
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                .option(ChannelOption.SO_KEEPALIVE, settings.keepalive())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, settings.connectTimeoutMillis())
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast("framer", protocol.newReplyFramer());
+                        ch.pipeline().addLast("framer", settings.protocol().newReplyFramer());
                         ch.pipeline().addLast("link", ServerLink.this);
                     }
                 });
@@ -153,13 +151,18 @@ public final class ServerLink extends ChannelInboundHandlerAdapter implements Fl
     }
 
     private void onConnectFailed(Throwable cause) {
-        connectFailure = FailureReasons.of(cause);
-        log.debug("connect to {} failed: {}", server.address(), connectFailure);
+        connectFailure = shuttingDown ? closeReason : FailureReasons.of(cause);
+        if (backoffNanos == MIN_BACKOFF_NANOS && !shuttingDown) { // the first failure of a run, not each retry
+            log.warn("cannot connect to {}: {}", server.address(), connectFailure);
+        } else {
+            log.debug("connect to {} failed again: {}", server.address(), connectFailure);
+        }
         state = State.BACKING_OFF;
         retryAtNanos = System.nanoTime() + backoffNanos;
         backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
         channel = null;
         failHeld(connectFailure);
+        if (!shuttingDown) settings.health().failure(settings.serverIndex(), connectFailure);
     }
 
     private void failHeld(String reason) {
@@ -167,6 +170,18 @@ public final class ServerLink extends ChannelInboundHandlerAdapter implements Fl
             heldRequests.poll().release();
             heldWaiters.poll().onFailure(reason);
         }
+    }
+
+    /**
+     * Fails the connection if its oldest request has waited longer than {@code timeoutNanos}: that request's
+     * client gets a timeout error, and so does every other request on the connection, which is closed.
+     */
+    public void checkTimeout(long nowNanos, long timeoutNanos) {
+        if (state != State.CONNECTED || inFlight.isEmpty()) return;
+        if (nowNanos - inFlight.oldestSentAt() < timeoutNanos) return;
+        log.debug("request to {} timed out after {} ms; closing the connection", server.address(),
+                TimeUnit.NANOSECONDS.toMillis(nowNanos - inFlight.oldestSentAt()));
+        closeWith(FailureReasons.TIMED_OUT);
     }
 
     // ---- the backend channel's events ----
@@ -181,6 +196,7 @@ public final class ServerLink extends ChannelInboundHandlerAdapter implements Fl
             closeWith("Unexpected reply from server");
             return;
         }
+        settings.health().success(settings.serverIndex());
         waiter.onReply((ByteBuf) msg);
     }
 
@@ -200,17 +216,20 @@ public final class ServerLink extends ChannelInboundHandlerAdapter implements Fl
     public void channelInactive(ChannelHandlerContext ctx) {
         if (ctx.channel() != channel || state != State.CONNECTED) return; // a late event of an older connection
         String reason = closeReason != null ? closeReason : FailureReasons.CONNECTION_CLOSED;
-        log.info("connection to {} closed: {}", server.address(), reason);
+        if (!shuttingDown) log.info("connection to {} closed: {}", server.address(), reason);
         state = State.IDLE;
         channel = null;
         closeReason = null;
         ReplyWaiter waiter;
         while ((waiter = inFlight.poll()) != null) waiter.onFailure(reason);
+        if (!shuttingDown) settings.health().failure(settings.serverIndex(), reason);
     }
 
-    /** Closes the connection (shutdown, or a timeout that leaves the stream out of step). */
-    public void close(String reason) {
-        closeWith(reason);
+    /** Closes the connection for good (proxy shutdown); requests still waiting fail with {@code reason}. */
+    public void shutdown(String reason) {
+        shuttingDown = true;
+        closeReason = reason;
+        if (channel != null) channel.close();
         failHeld(reason);
     }
 

@@ -1,8 +1,13 @@
 package io.shardgate.server;
 
+import io.shardgate.backend.PoolHealth;
 import io.shardgate.config.PoolConfig;
 import io.shardgate.protocol.ProxyProtocol;
 import io.shardgate.routing.PoolRouter;
 
-/** What all workers share about one pool: its config, its protocol and its router (whose snapshots are immutable). */
-record PoolRuntime(int index, PoolConfig config, ProxyProtocol protocol, PoolRouter router) {}
+/**
+ * What all workers share about one pool: its config, its protocol, its router (whose snapshots are immutable)
+ * and its servers' health, which ejects and re-admits servers for every worker at once.
+ */
+record PoolRuntime(int index, PoolConfig config, ProxyProtocol protocol, PoolRouter router, PoolHealth health,
+        ClientLimit clientLimit) {}

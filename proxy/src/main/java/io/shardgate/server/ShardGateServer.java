@@ -12,6 +12,7 @@ import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import io.shardgate.backend.PoolHealth;
 import io.shardgate.client.ClientSession;
 import io.shardgate.config.ListenAddress;
 import io.shardgate.config.PoolConfig;
@@ -64,11 +65,15 @@ public final class ShardGateServer implements AutoCloseable {
     /** Starts serving {@code config}. Throws if a listener cannot bind; nothing is left running then. */
     public static ShardGateServer start(ProxyConfig config, ServerSettings settings) throws InterruptedException {
         Transport transport = Transport.best();
+        EventLoopGroup acceptors = transport.newGroup(1, new DefaultThreadFactory("shardgate-accept", true));
         List<PoolRuntime> pools = new ArrayList<>();
         for (PoolConfig pool : config.pools()) {
-            pools.add(new PoolRuntime(pools.size(), pool, protocolFor(pool, settings), PoolRouter.forPool(pool)));
+            PoolRouter router = PoolRouter.forPool(pool);
+            // Ejection timers are rare events: they run on the acceptor thread, off the workers' hot path.
+            PoolHealth health = new PoolHealth(pool, router, acceptors.next());
+            pools.add(new PoolRuntime(pools.size(), pool, protocolFor(pool, settings), router, health,
+                    new ClientLimit(pool.clientConnections())));
         }
-        EventLoopGroup acceptors = transport.newGroup(1, new DefaultThreadFactory("shardgate-accept", true));
         EventLoopGroup workerGroup = transport.newGroup(settings.workers(), new DefaultThreadFactory("shardgate-worker", true));
         Map<EventExecutor, Worker> workerByLoop = new IdentityHashMap<>();
         List<Worker> workers = new ArrayList<>();
@@ -110,8 +115,13 @@ public final class ShardGateServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         clients.add(ch);
-                        Worker worker = workerByLoop.get(ch.eventLoop());
                         ProxyProtocol protocol = pool.protocol();
+                        if (!pool.clientLimit().admit(ch)) {
+                            ch.writeAndFlush(protocol.failureReply(ch.alloc(), "Too many client connections"))
+                                    .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                            return;
+                        }
+                        Worker worker = workerByLoop.get(ch.eventLoop());
                         ch.pipeline().addLast("decoder", protocol.newRequestDecoder());
                         ch.pipeline().addLast("session", new ClientSession(protocol,
                                 worker.backends(pool.index()), worker.flusher(), worker.nextClientPick()));
@@ -125,8 +135,7 @@ public final class ShardGateServer implements AutoCloseable {
         } else {
             bootstrap.channelFactory(transport.serverChannelFactory())
                     .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.SO_KEEPALIVE, config.tcpKeepalive());
+                    .childOption(ChannelOption.TCP_NODELAY, true);
             address = new InetSocketAddress(listen.host(), listen.port());
         }
         Channel channel;
@@ -181,7 +190,7 @@ public final class ShardGateServer implements AutoCloseable {
         for (Channel listener : listeners) listener.close().awaitUninterruptibly();
         // Close connections while the workers still run, so every close event releases what it holds.
         clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        for (Worker worker : workers) worker.closeBackends("proxy shutting down").awaitUninterruptibly(2, TimeUnit.SECONDS);
+        for (Worker worker : workers) worker.shutdownBackends("proxy shutting down").awaitUninterruptibly(2, TimeUnit.SECONDS);
         acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         workerGroup.shutdownGracefully(50, 2_000, TimeUnit.MILLISECONDS).awaitUninterruptibly();
         for (PoolRuntime pool : pools) {

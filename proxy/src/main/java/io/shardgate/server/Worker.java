@@ -21,8 +21,27 @@ final class Worker {
         this.backends = new PoolBackends[pools.size()];
         for (int i = 0; i < backends.length; i++) {
             PoolRuntime pool = pools.get(i);
-            backends[i] = new PoolBackends(pool.config(), pool.router(), pool.protocol(), loop, transport, flusher);
+            backends[i] = new PoolBackends(pool.config(), pool.router(), pool.health(), pool.protocol(), loop,
+                    transport, flusher);
         }
+        long tick = timeoutTickMillis(pools);
+        if (tick > 0) loop.scheduleAtFixedRate(this::checkTimeouts, tick, tick, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * How often to look for timed-out requests: a tenth of the shortest pool timeout, between 1 and 100 ms, so a
+     * request is answered within its timeout plus that. Replies come in order, so only each connection's oldest
+     * request needs looking at. 0 when no pool has a timeout.
+     */
+    static long timeoutTickMillis(List<PoolRuntime> pools) {
+        long shortest = pools.stream().filter(p -> p.config().hasTimeout()).mapToLong(p -> p.config().timeoutMs())
+                .min().orElse(0);
+        return shortest == 0 ? 0 : Math.max(1, Math.min(100, shortest / 10));
+    }
+
+    private void checkTimeouts() {
+        long now = System.nanoTime();
+        for (PoolBackends b : backends) b.checkTimeouts(now);
     }
 
     EventLoop loop() {
@@ -46,10 +65,10 @@ final class Worker {
         loop.execute(() -> backends[poolIndex].connectAll());
     }
 
-    /** Closes every backend connection of this worker; the future completes once they are closed. */
-    io.netty.util.concurrent.Future<?> closeBackends(String reason) {
+    /** Closes every backend connection of this worker for good; the future completes once they are closing. */
+    io.netty.util.concurrent.Future<?> shutdownBackends(String reason) {
         return loop.submit(() -> {
-            for (PoolBackends b : backends) b.closeAll(reason);
+            for (PoolBackends b : backends) b.shutdown(reason);
         });
     }
 }

@@ -1,0 +1,61 @@
+package io.shardgate.backend;
+
+import io.shardgate.protocol.ReplyWaiter;
+import java.util.Arrays;
+
+/**
+ * The waiters of one backend connection in the order their requests were written, each with the time it was
+ * written. A ring of two parallel arrays: no allocation per request, and the oldest request's age (all a
+ * timeout check needs, since replies come in order) is one array read.
+ */
+final class InFlightQueue {
+    private ReplyWaiter[] waiters = new ReplyWaiter[64];
+    private long[] sentAt = new long[64];
+    private int head;
+    private int size;
+
+    void add(ReplyWaiter waiter, long sentAtNanos) {
+        if (size == waiters.length) grow();
+        int tail = (head + size) & (waiters.length - 1);
+        waiters[tail] = waiter;
+        sentAt[tail] = sentAtNanos;
+        size++;
+    }
+
+    /** Removes and returns the oldest waiter, or null when none waits. */
+    ReplyWaiter poll() {
+        if (size == 0) return null;
+        ReplyWaiter waiter = waiters[head];
+        waiters[head] = null;
+        head = (head + 1) & (waiters.length - 1);
+        size--;
+        return waiter;
+    }
+
+    /** When the oldest request was written; only meaningful when not empty. */
+    long oldestSentAt() {
+        return sentAt[head];
+    }
+
+    boolean isEmpty() {
+        return size == 0;
+    }
+
+    int size() {
+        return size;
+    }
+
+    private void grow() {
+        int n = waiters.length;
+        ReplyWaiter[] w = new ReplyWaiter[n * 2];
+        long[] t = new long[n * 2];
+        for (int i = 0; i < size; i++) {
+            w[i] = waiters[(head + i) & (n - 1)];
+            t[i] = sentAt[(head + i) & (n - 1)];
+        }
+        Arrays.fill(waiters, null);
+        waiters = w;
+        sentAt = t;
+        head = 0;
+    }
+}

@@ -1,0 +1,49 @@
+package io.shardgate.testsupport;
+
+import io.shardgate.config.ConfigLoader;
+import io.shardgate.config.ProxyConfig;
+import io.shardgate.server.ServerSettings;
+import io.shardgate.server.ShardGateServer;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+
+/** shardgate in this JVM, started from a YAML config through the real config loader. */
+public final class RunningProxy implements AutoCloseable {
+    private final ShardGateServer server;
+    private final ProxyConfig config;
+
+    private RunningProxy(ProxyConfig config, ShardGateServer server) {
+        this.config = config;
+        this.server = server;
+    }
+
+    public static RunningProxy start(String yaml) {
+        try {
+            ProxyConfig config = ConfigLoader.parse(yaml, Path.of("test.yml"));
+            return new RunningProxy(config, ShardGateServer.start(config, ServerSettings.defaults().withWorkers(2)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the proxy: " + e.getMessage(), e);
+        }
+    }
+
+    /** The listening port of the first pool. */
+    public int port() {
+        return ((InetSocketAddress) server.listenAddresses().get(0)).getPort();
+    }
+
+    public ProxyConfig config() {
+        return config;
+    }
+
+    public RawClient client() {
+        return RawClient.connect(port());
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
