@@ -13,6 +13,7 @@ public final class FailureReasons {
     public static final String CONNECTION_CLOSED = "Connection closed by server";
     public static final String TIMED_OUT = "Connection timed out";
     public static final String NO_LIVE_SERVER = "No live servers in pool";
+    public static final String SERVER_EJECTED = "Server ejected from pool";
     public static final String TOO_MANY_QUEUED = "Too many requests queued for server";
 
     private FailureReasons() {}

@@ -20,6 +20,7 @@ public final class PoolBackends {
 
     private final PoolConfig pool;
     private final PoolRouter router;
+    private final PoolHealth health;
     private final ServerLink[][] links;
     private final long timeoutNanos;
 
@@ -27,6 +28,7 @@ public final class PoolBackends {
             Transport transport, FlushBatcher flusher) {
         this.pool = pool;
         this.router = router;
+        this.health = health;
         this.timeoutNanos = pool.hasTimeout() ? TimeUnit.MILLISECONDS.toNanos(pool.timeoutMs()) : 0;
         List<ServerConfig> servers = pool.servers();
         int perServer = Math.max(1, pool.serverConnections());
@@ -44,6 +46,10 @@ public final class PoolBackends {
 
     public PoolRouter router() {
         return router;
+    }
+
+    public PoolHealth health() {
+        return health;
     }
 
     public PoolConfig pool() {

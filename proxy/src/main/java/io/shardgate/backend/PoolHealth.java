@@ -1,8 +1,18 @@
 package io.shardgate.backend;
 
 import io.netty.util.concurrent.EventExecutor;
+import io.shardgate.config.FailurePolicy;
 import io.shardgate.config.PoolConfig;
+import io.shardgate.config.ServerConfig;
+import io.shardgate.protocol.ProxyProtocol;
 import io.shardgate.routing.PoolRouter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.slf4j.Logger;
@@ -11,23 +21,44 @@ import org.slf4j.LoggerFactory;
 /**
  * One pool's server health, shared by every worker: nutcracker's {@code auto_eject_hosts}. Each closed or
  * failed server connection counts one failure, any reply resets the count; at {@code server_failure_limit}
- * consecutive failures the server leaves the pool's distribution (its keys move to the others exactly as in
- * nutcracker) for {@code server_retry_timeout} ms, then comes back. The router swaps its snapshot atomically,
- * so every worker sees an ejection at once.
+ * consecutive failures the server is ejected for {@code server_retry_timeout} ms, then comes back.
+ *
+ * <p>By default (nutcracker's way) an ejected server leaves the distribution and its keys move to the others;
+ * the router swaps its snapshot atomically, so every worker sees it at once. The pool's {@link FailurePolicy}
+ * can instead keep keys in place and fail their requests fast, probe a server before re-admitting it, and keep
+ * a flapping server out longer.
  */
-public final class PoolHealth {
+public final class PoolHealth implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PoolHealth.class);
+    /** Probe backoff and flap damping stop growing at these multiples of server_retry_timeout. */
+    static final int MAX_PROBE_BACKOFF = 32;
+    static final int MAX_FLAP_MULTIPLIER = 16;
 
     private final PoolConfig pool;
+    private final FailurePolicy policy;
     private final PoolRouter router;
     private final EventExecutor timer;
+    private final ProxyProtocol.HealthProbe probe;
     private final AtomicIntegerArray failures;
+    /** 1 while a server is ejected under a policy that keeps its keys in place. */
+    private final AtomicIntegerArray down;
+    /** Guarded by this: when each server last came back, and how much longer than usual its next ejection lasts. */
+    private final long[] readmittedAtNanos;
+    private final int[] flapMultiplier;
+    private ExecutorService prober;
 
-    public PoolHealth(PoolConfig pool, PoolRouter router, EventExecutor timer) {
+    public PoolHealth(PoolConfig pool, PoolRouter router, EventExecutor timer, ProxyProtocol.HealthProbe probe) {
         this.pool = pool;
+        this.policy = pool.failurePolicy();
         this.router = router;
         this.timer = timer;
-        this.failures = new AtomicIntegerArray(pool.servers().size());
+        this.probe = probe;
+        int n = pool.servers().size();
+        this.failures = new AtomicIntegerArray(n);
+        this.down = new AtomicIntegerArray(n);
+        this.readmittedAtNanos = new long[n];
+        this.flapMultiplier = new int[n];
+        java.util.Arrays.fill(flapMultiplier, 1);
     }
 
     /** A connection to the server failed or closed. Called on any worker thread. */
@@ -36,12 +67,7 @@ public final class PoolHealth {
         int count = failures.incrementAndGet(server);
         if (count < pool.serverFailureLimit()) return;
         // Only the thread that resets the count ejects, so one burst of failures ejects once.
-        if (!failures.compareAndSet(server, count, 0)) return;
-        if (router.eject(server)) {
-            log.warn("pool '{}': server {} ejected after {} consecutive failures (last: {}); retry in {} ms",
-                    pool.name(), pool.servers().get(server).address(), count, reason, pool.serverRetryTimeoutMs());
-            timer.schedule(() -> readmit(server), pool.serverRetryTimeoutMs(), TimeUnit.MILLISECONDS);
-        }
+        if (failures.compareAndSet(server, count, 0)) eject(server, count, reason);
     }
 
     /** The server answered. Cheap on the hot path: a read, and a write only after failures. */
@@ -49,13 +75,89 @@ public final class PoolHealth {
         if (failures.get(server) != 0) failures.set(server, 0);
     }
 
-    private void readmit(int server) {
-        if (router.restore(server)) {
-            log.info("pool '{}': server {} is back in the distribution", pool.name(), pool.servers().get(server).address());
+    /** True while the server is ejected and its keys stay with it (eject_policy fail or miss). */
+    public boolean isDown(int server) {
+        return down.get(server) != 0;
+    }
+
+    private synchronized void eject(int server, int count, String reason) {
+        long now = System.nanoTime();
+        long retryMs = pool.serverRetryTimeoutMs();
+        if (policy.flapDamping()) {
+            long sinceBack = now - readmittedAtNanos[server];
+            boolean flapping = readmittedAtNanos[server] != 0
+                    && sinceBack < TimeUnit.MILLISECONDS.toNanos(2 * retryMs * flapMultiplier[server]);
+            flapMultiplier[server] = flapping ? Math.min(flapMultiplier[server] * 2, MAX_FLAP_MULTIPLIER) : 1;
+        }
+        long outMs = retryMs * flapMultiplier[server];
+        boolean changed = policy.movesKeys() ? router.eject(server) : down.compareAndSet(server, 0, 1);
+        if (!changed) return;
+        log.warn("pool '{}': server {} ejected after {} consecutive failures (last: {}); retry in {} ms{}",
+                pool.name(), address(server), count, reason, outMs,
+                flapMultiplier[server] > 1 ? " (flapping: " + flapMultiplier[server] + "x the retry timeout)" : "");
+        timer.schedule(() -> retry(server, 0), outMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void retry(int server, int attempt) {
+        if (!policy.readmitProbe() || probe == null) {
+            readmit(server);
+            return;
+        }
+        probeExecutor().execute(() -> {
+            if (probe(server)) {
+                readmit(server);
+            } else {
+                long delay = pool.serverRetryTimeoutMs() * Math.min(1L << Math.min(attempt + 1, 30), MAX_PROBE_BACKOFF);
+                log.info("pool '{}': server {} failed its health probe; next probe in {} ms", pool.name(),
+                        address(server), delay);
+                timer.schedule(() -> retry(server, attempt + 1), delay, TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    private synchronized void readmit(int server) {
+        boolean changed = policy.movesKeys() ? router.restore(server) : down.compareAndSet(server, 1, 0);
+        if (!changed) return;
+        readmittedAtNanos[server] = System.nanoTime();
+        log.info("pool '{}': server {} is back", pool.name(), address(server));
+    }
+
+    /** One request the server must answer as a healthy server does, on a connection of its own. */
+    private boolean probe(int server) {
+        ServerConfig s = pool.servers().get(server);
+        int timeout = (int) (pool.hasTimeout() ? Math.min(pool.timeoutMs(), 10_000) : 1_000);
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(s.host(), s.port()), timeout);
+            socket.setSoTimeout(timeout);
+            socket.getOutputStream().write(probe.request());
+            InputStream in = socket.getInputStream();
+            byte[] expected = probe.expectedReplyPrefix().getBytes(StandardCharsets.US_ASCII);
+            for (byte b : expected) {
+                if (in.read() != (b & 0xff)) return false;
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
-    public boolean isEjected(int server) {
-        return router.isEjected(server);
+    private synchronized ExecutorService probeExecutor() {
+        if (prober == null) {
+            prober = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "shardgate-probe-" + pool.name());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return prober;
+    }
+
+    private String address(int server) {
+        return pool.servers().get(server).address();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (prober != null) prober.shutdownNow();
     }
 }

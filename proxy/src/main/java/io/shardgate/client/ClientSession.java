@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
+import io.shardgate.backend.FailureReasons;
 import io.shardgate.backend.PoolBackends;
 import io.shardgate.protocol.ClientContext;
 import io.shardgate.protocol.ProxyProtocol;
@@ -112,6 +113,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void send(int serverIndex, ByteBuf request, ReplyWaiter waiter) {
+        if (backends.health().isDown(serverIndex)) { // ejected, keys kept in place: fail fast
+            request.release();
+            if (waiter != null) waiter.onFailure(FailureReasons.SERVER_EJECTED);
+            return;
+        }
         backends.link(serverIndex, connectionPick).send(request, waiter);
     }
 

@@ -32,6 +32,10 @@ public final class ConfigLoader {
             "backlog", "client_connections", "redis", "redis_auth", "redis_db", "preconnect", "auto_eject_hosts",
             "server_connections", "server_retry_timeout", "server_failure_limit", "tcpkeepalive", "servers");
 
+    /** shardgate's own pool keys, beyond nutcracker's: failure handling options, off by default. */
+    public static final Set<String> SHARDGATE_POOL_KEYS = Set.of("eject_policy", "readmit_probe", "flap_damping",
+            "partial_multiget");
+
     private final Path file;
 
     private ConfigLoader(Path file) {
@@ -164,6 +168,10 @@ public final class ConfigLoader {
         private long serverRetryTimeoutMs = PoolConfig.DEFAULT_SERVER_RETRY_TIMEOUT_MS;
         private int serverFailureLimit = PoolConfig.DEFAULT_SERVER_FAILURE_LIMIT;
         private boolean tcpKeepalive;
+        private FailurePolicy.EjectPolicy ejectPolicy = FailurePolicy.NUTCRACKER.ejectPolicy();
+        private boolean readmitProbe;
+        private boolean flapDamping;
+        private boolean partialMultiget;
         private List<ServerConfig> servers;
 
         PoolReader(String name, int line) {
@@ -177,10 +185,11 @@ public final class ConfigLoader {
                 servers = servers(e);
                 return;
             }
-            if (!POOL_KEYS.contains(key)) {
+            if (!POOL_KEYS.contains(key) && !SHARDGATE_POOL_KEYS.contains(key)) {
                 String hint = key.equals("reuseport")
                         ? " (reuseport came after twemproxy 0.5.0; shardgate follows 0.5.0)"
-                        : "; known keys: " + String.join(", ", POOL_KEYS.stream().sorted().toList());
+                        : "; known keys: " + String.join(", ", POOL_KEYS.stream().sorted().toList())
+                                + "; shardgate's own: " + String.join(", ", SHARDGATE_POOL_KEYS.stream().sorted().toList());
                 throw error(e, "is unknown" + hint);
             }
             String v = scalar(e);
@@ -221,6 +230,13 @@ public final class ConfigLoader {
                     case "server_retry_timeout" -> serverRetryTimeoutMs = ValueSyntax.number(v);
                     case "server_failure_limit" -> serverFailureLimit = ValueSyntax.number(v);
                     case "tcpkeepalive" -> tcpKeepalive = ValueSyntax.bool(v);
+                    case "eject_policy" -> ejectPolicy = java.util.Arrays.stream(FailurePolicy.EjectPolicy.values())
+                            .filter(p -> p.configName().equals(v)).findFirst()
+                            .orElseThrow(() -> new ValueSyntax.Invalid("'" + v + "' is not a valid eject policy; valid "
+                                    + "policies: rehash, fail, miss"));
+                    case "readmit_probe" -> readmitProbe = ValueSyntax.bool(v);
+                    case "flap_damping" -> flapDamping = ValueSyntax.bool(v);
+                    case "partial_multiget" -> partialMultiget = ValueSyntax.bool(v);
                     default -> throw new IllegalStateException("key without a reader: " + key);
                 }
             } catch (ValueSyntax.Invalid invalid) {
@@ -285,7 +301,8 @@ public final class ConfigLoader {
             }
             PoolConfig pool = new PoolConfig(name, listen, hash, hashTag, distribution, timeoutMs, backlog,
                     clientConnections, redis, redisAuth, redisDb, preconnect, autoEjectHosts, serverConnections,
-                    serverRetryTimeoutMs, serverFailureLimit, tcpKeepalive, servers);
+                    serverRetryTimeoutMs, serverFailureLimit, tcpKeepalive, servers,
+                    new FailurePolicy(ejectPolicy, readmitProbe, flapDamping, partialMultiget));
             return new Checked(pool, listenLine, listenHost);
         }
 

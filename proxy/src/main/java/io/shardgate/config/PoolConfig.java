@@ -11,6 +11,7 @@ import java.util.List;
  * @param timeoutMs request timeout in milliseconds, or {@link #NO_TIMEOUT} to wait forever (nutcracker's default)
  * @param clientConnections the most client connections the pool accepts, 0 for no limit
  * @param redisAuth the password for redis backends and clients, or null
+ * @param failurePolicy shardgate's options beyond nutcracker for failed servers; nutcracker's behaviour by default
  */
 public record PoolConfig(
         String name,
@@ -30,7 +31,8 @@ public record PoolConfig(
         long serverRetryTimeoutMs,
         int serverFailureLimit,
         boolean tcpKeepalive,
-        List<ServerConfig> servers) {
+        List<ServerConfig> servers,
+        FailurePolicy failurePolicy) {
 
     public static final long NO_TIMEOUT = -1;
 
@@ -47,6 +49,17 @@ public record PoolConfig(
 
     public PoolConfig {
         servers = List.copyOf(servers);
+        if (failurePolicy == null) failurePolicy = FailurePolicy.NUTCRACKER;
+    }
+
+    /** A pool with nutcracker's failure handling: every nutcracker key, no shardgate-only option. */
+    public PoolConfig(String name, ListenAddress listen, HashKind hash, String hashTag, DistributionKind distribution,
+            long timeoutMs, int backlog, int clientConnections, boolean redis, String redisAuth, int redisDb,
+            boolean preconnect, boolean autoEjectHosts, int serverConnections, long serverRetryTimeoutMs,
+            int serverFailureLimit, boolean tcpKeepalive, List<ServerConfig> servers) {
+        this(name, listen, hash, hashTag, distribution, timeoutMs, backlog, clientConnections, redis, redisAuth, redisDb,
+                preconnect, autoEjectHosts, serverConnections, serverRetryTimeoutMs, serverFailureLimit, tcpKeepalive,
+                servers, FailurePolicy.NUTCRACKER);
     }
 
     /** A memcached pool with nutcracker's default for every key but the required {@code listen} and {@code servers}. */

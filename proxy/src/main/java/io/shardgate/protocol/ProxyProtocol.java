@@ -32,4 +32,10 @@ public interface ProxyProtocol {
     default java.util.List<ByteBuf> handshake(ByteBufAllocator alloc) {
         return java.util.List.of();
     }
+
+    /** A request a healthy server answers with a reply starting with {@code expectedReplyPrefix}. */
+    record HealthProbe(byte[] request, String expectedReplyPrefix) {}
+
+    /** How to probe a server before re-admitting it (eject policy option {@code readmit_probe}). */
+    HealthProbe healthProbe();
 }

@@ -69,9 +69,10 @@ public final class ShardGateServer implements AutoCloseable {
         List<PoolRuntime> pools = new ArrayList<>();
         for (PoolConfig pool : config.pools()) {
             PoolRouter router = PoolRouter.forPool(pool);
+            ProxyProtocol protocol = protocolFor(pool, settings);
             // Ejection timers are rare events: they run on the acceptor thread, off the workers' hot path.
-            PoolHealth health = new PoolHealth(pool, router, acceptors.next());
-            pools.add(new PoolRuntime(pools.size(), pool, protocolFor(pool, settings), router, health,
+            PoolHealth health = new PoolHealth(pool, router, acceptors.next(), protocol.healthProbe());
+            pools.add(new PoolRuntime(pools.size(), pool, protocol, router, health,
                     new ClientLimit(pool.clientConnections())));
         }
         EventLoopGroup workerGroup = transport.newGroup(settings.workers(), new DefaultThreadFactory("shardgate-worker", true));
@@ -101,7 +102,7 @@ public final class ShardGateServer implements AutoCloseable {
         if (pool.redis()) {
             throw new IllegalArgumentException("pool '" + pool.name() + "': redis pools are not supported yet");
         }
-        return new MemcacheProtocol(settings.maxValueBytes());
+        return new MemcacheProtocol(settings.maxValueBytes(), pool.failurePolicy());
     }
 
     private void listen(PoolRuntime pool, Transport transport, Map<EventExecutor, Worker> workerByLoop)
@@ -193,6 +194,7 @@ public final class ShardGateServer implements AutoCloseable {
         for (Worker worker : workers) worker.shutdownBackends("proxy shutting down").awaitUninterruptibly(2, TimeUnit.SECONDS);
         acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         workerGroup.shutdownGracefully(50, 2_000, TimeUnit.MILLISECONDS).awaitUninterruptibly();
+        for (PoolRuntime pool : pools) pool.health().close();
         for (PoolRuntime pool : pools) {
             ListenAddress listen = pool.config().listen();
             if (listen.isUnix()) {

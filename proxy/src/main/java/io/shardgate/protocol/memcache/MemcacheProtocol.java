@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.shardgate.backend.FailureReasons;
+import io.shardgate.config.FailurePolicy;
 import io.shardgate.protocol.ClientContext;
 import io.shardgate.protocol.ProxyProtocol;
 import io.shardgate.protocol.ReplyWaiter;
@@ -12,11 +13,16 @@ import io.shardgate.server.ShardGateVersion;
 
 /** The memcached text protocol: single-key commands forwarded as sent, retrievals split per server and merged. */
 public final class MemcacheProtocol implements ProxyProtocol {
+    private static final HealthProbe VERSION_PROBE =
+            new HealthProbe("version\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "VERSION ");
+
     private final int maxValueBytes;
+    private final FailurePolicy failurePolicy;
     private final ByteBuf versionReply;
 
-    public MemcacheProtocol(int maxValueBytes) {
+    public MemcacheProtocol(int maxValueBytes, FailurePolicy failurePolicy) {
         this.maxValueBytes = maxValueBytes;
+        this.failurePolicy = failurePolicy;
         this.versionReply = io.netty.buffer.Unpooled.unreleasableBuffer(
                 io.netty.buffer.Unpooled.copiedBuffer("VERSION " + ShardGateVersion.get() + "\r\n",
                         java.nio.charset.StandardCharsets.US_ASCII)).asReadOnly();
@@ -58,7 +64,7 @@ public final class MemcacheProtocol implements ProxyProtocol {
 
     private void dispatch(McRequest request, ClientContext client) {
         switch (request.command.kind) {
-            case RETRIEVAL -> MultiGet.dispatch(request, client);
+            case RETRIEVAL -> MultiGet.dispatch(request, client, failurePolicy);
             case LOCAL -> {
                 request.frame.release();
                 switch (request.command) {
@@ -78,6 +84,11 @@ public final class MemcacheProtocol implements ProxyProtocol {
                 client.send(server, request.frame, waiter);
             }
         }
+    }
+
+    @Override
+    public HealthProbe healthProbe() {
+        return VERSION_PROBE;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.shardgate.protocol.memcache;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.shardgate.backend.FailureReasons;
+import io.shardgate.config.FailurePolicy;
 import io.shardgate.protocol.ClientContext;
 import io.shardgate.protocol.ReplyWaiter;
 
@@ -19,21 +20,41 @@ final class MultiGet {
     private final int[] partOfKey;
     private final int[] servers;
     private final ByteBuf[] replies;
-    private String failure;
+    private final String[] failures;
+    private final Tolerance tolerance;
     private int outstanding;
 
-    private MultiGet(McRequest request, ReplyWaiter client, ClientContext context, int[] partOfKey, int[] servers) {
+    private MultiGet(McRequest request, ReplyWaiter client, ClientContext context, int[] partOfKey, int[] servers,
+            Tolerance tolerance) {
         this.request = request;
         this.client = client;
         this.context = context;
         this.partOfKey = partOfKey;
         this.servers = servers;
         this.replies = new ByteBuf[servers.length];
+        this.failures = new String[servers.length];
+        this.tolerance = tolerance;
         this.outstanding = servers.length;
     }
 
+    /**
+     * Which failures of a server answer its keys as misses rather than failing the request: any failure with
+     * {@code partial_multiget} (for requests of several keys), an ejected server with {@code eject_policy: miss}.
+     */
+    private record Tolerance(boolean anyFailure, boolean ejected) {
+        static Tolerance of(FailurePolicy policy, int keyCount) {
+            return new Tolerance(policy.partialMultiget() && keyCount > 1,
+                    policy.ejectPolicy() == FailurePolicy.EjectPolicy.MISS);
+        }
+
+        boolean forgives(String reason) {
+            return anyFailure || (ejected && FailureReasons.SERVER_EJECTED.equals(reason));
+        }
+    }
+
     /** Routes a retrieval, splitting it only when its keys live on more than one server. Owns {@code request}. */
-    static void dispatch(McRequest request, ClientContext context) {
+    static void dispatch(McRequest request, ClientContext context, FailurePolicy policy) {
+        Tolerance tolerance = Tolerance.of(policy, request.keyCount);
         ReplyWaiter client = context.nextReply();
         ByteBuf frame = request.frame;
         int first = context.route(frame, request.keyOffset(0), request.keyLength(0));
@@ -49,8 +70,8 @@ final class MultiGet {
             serverOfKey[k] = server;
             oneServer &= server == first;
         }
-        if (oneServer) {
-            context.send(first, frame, client); // forwarded as the client sent it
+        if (oneServer) { // forwarded as the client sent it
+            context.send(first, frame, tolerance.anyFailure || tolerance.ejected ? new MissOnFailure(client, tolerance) : client);
             return;
         }
         // Number the distinct servers in order of first appearance.
@@ -67,7 +88,7 @@ final class MultiGet {
             }
             partOfKey[k] = partOfServer[server];
         }
-        MultiGet merge = new MultiGet(request, client, context, partOfKey, java.util.Arrays.copyOf(servers, parts));
+        MultiGet merge = new MultiGet(request, client, context, partOfKey, java.util.Arrays.copyOf(servers, parts), tolerance);
         merge.sendParts();
     }
 
@@ -111,7 +132,7 @@ final class MultiGet {
 
         @Override
         public void onFailure(String reason) {
-            if (failure == null) failure = reason;
+            failures[index] = reason;
             partDone();
         }
     }
@@ -129,20 +150,28 @@ final class MultiGet {
     }
 
     private void finish() {
-        if (failure != null) {
-            client.onFailure(failure);
-            return;
-        }
-        for (ByteBuf reply : replies) {
-            if (!isRetrievalReply(reply)) { // an error line from a server answers for the whole request
-                client.onReply(reply.retainedSlice());
-                return;
+        for (int p = 0; p < replies.length; p++) {
+            if (failures[p] != null) {
+                if (!tolerance.forgives(failures[p])) {
+                    client.onFailure(failures[p]);
+                    return;
+                }
+            } else if (!isRetrievalReply(replies[p])) {
+                // an error line from a server answers for the whole request, unless its keys may be misses
+                if (!tolerance.anyFailure) {
+                    client.onReply(replies[p].retainedSlice());
+                    return;
+                }
+                replies[p].release();
+                replies[p] = null;
             }
         }
         int keyCount = request.keyCount;
         int[] entryOffset = new int[keyCount];
         int[] entryLength = new int[keyCount];
-        for (int p = 0; p < replies.length; p++) matchEntries(p, entryOffset, entryLength);
+        for (int p = 0; p < replies.length; p++) {
+            if (replies[p] != null) matchEntries(p, entryOffset, entryLength); // a forgiven part has only misses
+        }
         CompositeByteBuf merged = context.alloc().compositeDirectBuffer(keyCount + 1);
         for (int k = 0; k < keyCount; k++) {
             if (entryLength[k] > 0) {
@@ -186,6 +215,28 @@ final class MultiGet {
                 k++;
             }
             pos = entryEnd;
+        }
+    }
+
+    /** The one-server case's waiter when some failures are answered as an all-miss reply. */
+    private record MissOnFailure(ReplyWaiter client, Tolerance tolerance) implements ReplyWaiter {
+        @Override
+        public void onReply(ByteBuf frame) {
+            if (tolerance.anyFailure && !isRetrievalReply(frame)) {
+                frame.release();
+                client.onReply(McReplies.of(McReplies.END));
+            } else {
+                client.onReply(frame);
+            }
+        }
+
+        @Override
+        public void onFailure(String reason) {
+            if (tolerance.forgives(reason)) {
+                client.onReply(McReplies.of(McReplies.END));
+            } else {
+                client.onFailure(reason);
+            }
         }
     }
 
