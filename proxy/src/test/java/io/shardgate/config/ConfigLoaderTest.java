@@ -485,7 +485,8 @@ class ConfigLoaderTest {
             assertThat(error(pool("  time_out: 400\n")).getMessage()).isEqualTo("conf/test.yml:3: pool 'alpha': "
                     + "key 'time_out': is unknown; known keys: auto_eject_hosts, backlog, client_connections, "
                     + "distribution, hash, hash_tag, listen, preconnect, redis, redis_auth, redis_db, "
-                    + "server_connections, server_failure_limit, server_retry_timeout, servers, tcpkeepalive, timeout");
+                    + "server_connections, server_failure_limit, server_retry_timeout, servers, tcpkeepalive, timeout; "
+                    + "shardgate's own: eject_policy, flap_damping, partial_multiget, readmit_probe");
         }
 
         @Test
