@@ -1,6 +1,7 @@
 package io.shardgate.server;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -67,13 +68,18 @@ public final class ShardGateServer implements AutoCloseable {
         Transport transport = Transport.best();
         EventLoopGroup acceptors = transport.newGroup(1, new DefaultThreadFactory("shardgate-accept", true));
         List<PoolRuntime> pools = new ArrayList<>();
-        for (PoolConfig pool : config.pools()) {
-            PoolRouter router = PoolRouter.forPool(pool);
-            ProxyProtocol protocol = protocolFor(pool, settings);
-            // Ejection timers are rare events: they run on the acceptor thread, off the workers' hot path.
-            PoolHealth health = new PoolHealth(pool, router, acceptors.next(), protocol.healthProbe());
-            pools.add(new PoolRuntime(pools.size(), pool, protocol, router, health,
-                    new ClientLimit(pool.clientConnections())));
+        try {
+            for (PoolConfig pool : config.pools()) {
+                PoolRouter router = PoolRouter.forPool(pool);
+                ProxyProtocol protocol = protocolFor(pool, settings);
+                // Ejection timers are rare events: they run on the acceptor thread, off the workers' hot path.
+                PoolHealth health = new PoolHealth(pool, router, acceptors.next(), protocol.healthProbe());
+                pools.add(new PoolRuntime(pools.size(), pool, protocol, router, health,
+                        new ClientLimit(pool.clientConnections())));
+            }
+        } catch (RuntimeException e) {
+            acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
         }
         EventLoopGroup workerGroup = transport.newGroup(settings.workers(), new DefaultThreadFactory("shardgate-worker", true));
         Map<EventExecutor, Worker> workerByLoop = new IdentityHashMap<>();
@@ -85,7 +91,7 @@ public final class ShardGateServer implements AutoCloseable {
         }
         ShardGateServer server = new ShardGateServer(acceptors, workerGroup, workers, pools);
         try {
-            for (PoolRuntime pool : pools) server.listen(pool, transport, workerByLoop);
+            for (PoolRuntime pool : pools) server.listen(pool, transport, workerByLoop, settings.mbufSize());
         } catch (RuntimeException | InterruptedException e) {
             server.close();
             throw e;
@@ -105,13 +111,16 @@ public final class ShardGateServer implements AutoCloseable {
         return new MemcacheProtocol(settings.maxValueBytes(), pool.failurePolicy());
     }
 
-    private void listen(PoolRuntime pool, Transport transport, Map<EventExecutor, Worker> workerByLoop)
+    private void listen(PoolRuntime pool, Transport transport, Map<EventExecutor, Worker> workerByLoop, int mbufSize)
             throws InterruptedException {
         PoolConfig config = pool.config();
         ListenAddress listen = config.listen();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workerGroup)
                 .option(ChannelOption.SO_BACKLOG, config.backlog())
+                // nutcracker's -m sizes its read chunks; here it is where each connection's read buffer starts
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(
+                        64, mbufSize, Math.max(65_536, mbufSize)))
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
