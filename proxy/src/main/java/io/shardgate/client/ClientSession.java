@@ -20,19 +20,24 @@ import org.slf4j.LoggerFactory;
 /**
  * One client connection, on one worker thread for its whole life. It hands each decoded request to the
  * protocol, keeps a FIFO of reply places so the client gets its replies in the order it asked whatever server
- * answers first, and holds the client back (stops reading) while too many replies are owed or its socket is not
- * taking them.
+ * answers first, and holds the client back while it owes too many replies or the client's socket is not taking
+ * them: requests already decoded wait here undispatched (one read can hold thousands), and reading stops until
+ * they have gone. So what a slow reader can make the proxy hold is bounded by {@link #MAX_OWED_REPLIES} replies
+ * and one read buffer, whatever it sends.
  */
 public final class ClientSession extends ChannelInboundHandlerAdapter implements ClientContext, FlushBatcher.Target {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
 
-    /** Replies owed before the client is no longer read from; reading resumes at half of it. */
-    static final int MAX_OWED_REPLIES = 2048;
+    /** Replies owed before further requests wait undispatched; plenty for any pipeline depth clients use. */
+    static final int MAX_OWED_REPLIES = 512;
 
     private final ProxyProtocol protocol;
     private final PoolBackends backends;
     private final FlushBatcher flusher;
     private final ArrayDeque<ReplySlot> owed = new ArrayDeque<>();
+    /** Decoded requests not dispatched yet, in arrival order, while the client has no room. */
+    private final ArrayDeque<Object> waiting = new ArrayDeque<>();
+    private boolean pumping;
     private final int connectionPick;
     private Channel channel;
     private boolean flushQueued;
@@ -64,8 +69,24 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
             protocol.discard(msg);
             return;
         }
-        protocol.dispatch(msg, this);
+        waiting.add(msg);
+        pump();
+    }
+
+    /** Dispatches waiting requests while the client has room. Not re-entered from replies it completes. */
+    private void pump() {
+        if (pumping) return;
+        pumping = true;
+        try {
+            while (!closing && !waiting.isEmpty() && hasRoom()) protocol.dispatch(waiting.poll(), this);
+        } finally {
+            pumping = false;
+        }
         updateReading();
+    }
+
+    private boolean hasRoom() {
+        return owed.size() < MAX_OWED_REPLIES && channel.isWritable();
     }
 
     @Override
@@ -75,7 +96,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-        updateReading();
+        pump();
         super.channelWritabilityChanged(ctx);
     }
 
@@ -83,6 +104,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         closed = true;
         releaseDoneReplies();
+        while (!waiting.isEmpty()) protocol.discard(waiting.poll());
         super.channelInactive(ctx);
     }
 
@@ -170,7 +192,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         if (wrote) {
             flusher.flushLater(this);
         }
-        updateReading();
+        pump();
     }
 
     private void releaseDoneReplies() {
@@ -181,11 +203,11 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         }
     }
 
-    /** Backpressure: stop reading a client that owes too much or whose socket is full; resume when it drains. */
+    /** Backpressure: stop reading while requests wait for room; resume once they have all gone. */
     private void updateReading() {
         if (closed || channel == null) return;
-        boolean pause = owed.size() >= MAX_OWED_REPLIES || !channel.isWritable() || closing;
-        boolean resume = owed.size() <= MAX_OWED_REPLIES / 2 && channel.isWritable() && !closing;
+        boolean pause = !waiting.isEmpty() || closing;
+        boolean resume = waiting.isEmpty() && !closing;
         if (pause && !readingPaused) {
             readingPaused = true;
             channel.config().setAutoRead(false);
