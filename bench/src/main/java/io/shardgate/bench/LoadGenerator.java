@@ -99,7 +99,8 @@ public final class LoadGenerator implements Callable<Integer> {
         if (System.getProperty("io.netty.leakDetection.level") == null) {
             ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
         }
-        System.exit(new CommandLine(new LoadGenerator()).execute(args));
+        // a later option overrides an earlier one: scripts append to a workload's options (e.g. -c 16 to preload)
+        System.exit(new CommandLine(new LoadGenerator()).setOverwrittenOptionsAllowed(true).execute(args));
     }
 
     @Override

@@ -39,6 +39,18 @@ class ValuesAndKeysTest {
             assertThat(spec.matches(99, header, piece[0], buf, piece[0], piece[1])).isTrue();
         }
         assertThat(spec.matches(99, header, 4000, buf, 4000, 97)).as("beyond the value").isFalse();
+        byte[] wrong = value.clone();
+        wrong[3000] ^= 0x20;
+        ByteBuf wrongBuf = Unpooled.directBuffer(4096).writeBytes(wrong);
+        try {
+            assertThat(spec.matches(99, header, 0, wrongBuf, 0, 4096)).as("one byte off in a large piece").isFalse();
+            assertThat(spec.matches(99, header, 2000, wrongBuf, 2000, 1000)).isTrue();
+            assertThat(spec.matches(99, header, 2990, wrongBuf, 2990, 20)).as("small piece").isFalse();
+            assertThat(spec.matches(98, header, 0, Unpooled.wrappedBuffer(spec.valueOf(98)), 0, 4096))
+                    .as("another key's value against this key's header").isFalse();
+        } finally {
+            wrongBuf.release();
+        }
         assertThat(spec.matches(99, header, 1, buf, 0, 100)).as("shifted").isFalse();
     }
 
