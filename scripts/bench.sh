@@ -145,6 +145,9 @@ listener_pid() { ss -Htlnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | he
 
 cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo -1; }
 peak_rss_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo -1; }
+# tcp_retrans: TCP segments retransmitted, system-wide (every tenant of the machine counts): a run whose latency
+# tail is made of retransmission timeouts shows up here
+tcp_retrans() { awk '$1 == "Tcp:" { n++; if (n == 1) { for (i = 2; i <= NF; i++) if ($i == "RetransSegs") c = i } else print $c }' /proc/net/snmp 2>/dev/null || echo 0; }
 # reset_peak PID: writing 5 to clear_refs resets VmHWM to the current RSS (Linux >= 4.0), so peaks are per run
 RSS_RESET=1
 reset_peak() { echo 5 >"/proc/$1/clear_refs" 2>/dev/null || RSS_RESET=0; }
@@ -280,11 +283,14 @@ run_workload() {
     return 0
   fi
   reset_peak "$pid"
+  local retrans_before retrans
+  retrans_before=$(tcp_retrans)
   # shellcheck disable=SC2086
   out=$(timeout $((${DURATION%.*} + ${WARMUP%.*} + 120)) java -Xmx1g -jar "$JAR" -t "127.0.0.1:$port" $args \
       -d "$DURATION" -w "$WARMUP" --threads "$CLIENT_THREADS" --watch-pid "$pid" --clk-tck "$CLK_TCK" --json \
       2>"$RUN_DIR/$name-$target-$round.err") && rc=0 || rc=$?
   rss=$(peak_rss_kb "$pid")
+  retrans=$(($(tcp_retrans) - retrans_before))
   echo "$out" >"$RUN_DIR/$name-$target-$round.json"
   if ! jq -e . >/dev/null 2>&1 <<<"$out" || [[ -z $out ]]; then
     log "  $target: generator exit $rc, no result; see $RUN_DIR/$name-$target-$round.err"
@@ -300,8 +306,8 @@ run_workload() {
   fi
   kill -0 "$pid" 2>/dev/null || log "  $target: process $pid died during the run"
   record --arg w "$name" --arg t "$target" --argjson r "$round" --argjson g "$out" --argjson rss "$rss" --argjson rc "$rc" \
-    '{workload:$w,target:$t,round:$r,available:true,exit:$rc,rss_kb:$rss,gen:$g}'
-  log "  $target: $(jq -r '"\(.ops_per_s|floor) ops/s  p50 \(.p50_us) us  p99 \(.p99_us) us  p99.9 \(.p999_us) us  errors \(.errors)"' <<<"$out")"
+    --argjson retrans "$retrans" '{workload:$w,target:$t,round:$r,available:true,exit:$rc,rss_kb:$rss,retrans:$retrans,gen:$g}'
+  log "  $target: $(jq -r '"\(.ops_per_s|floor) ops/s  p50 \(.p50_us) us  p99 \(.p99_us) us  p99.9 \(.p999_us) us  errors \(.errors)"' <<<"$out")  tcp retransmits $retrans"
 }
 
 START=$(date +%s)
@@ -355,11 +361,13 @@ if [[ $REDIS == 1 ]]; then
           continue
         fi
         reset_peak "$pid"
+        retrans_before=$(tcp_retrans)
         before=$(cpu_ticks "$pid")
         csv=$(timeout 300 redis-benchmark -h 127.0.0.1 -p "$port" -c 50 -P 16 -n "$REQUESTS" -d 100 -r 100000 \
           -t "$test" --csv 2>>"$RUN_DIR/redis-benchmark.err") || true
         after=$(cpu_ticks "$pid")
         rss=$(peak_rss_kb "$pid")
+        retrans=$(($(tcp_retrans) - retrans_before))
         line=$(grep -i "^\"$test\"" <<<"$csv" || true)
         if [[ -z $line ]]; then
           log "  $target: redis-benchmark gave no result"
@@ -368,9 +376,9 @@ if [[ $REDIS == 1 ]]; then
         fi
         IFS=, read -r _ rps _ _ p50 _ p99 _ <<<"${line//\"/}"
         cpu=$(awk -v a="$before" -v b="$after" -v t="$CLK_TCK" 'BEGIN { if (a < 0 || b < 0) print -1; else print (b - a) / t }')
-        record --arg w "redis-$test-p16" --arg t "$target" --argjson r "$round" --argjson rss "$rss" \
+        record --arg w "redis-$test-p16" --arg t "$target" --argjson r "$round" --argjson rss "$rss" --argjson retrans "$retrans" \
           --argjson ops "$rps" --argjson p50 "$p50" --argjson p99 "$p99" --argjson n "$REQUESTS" --argjson cpu "$cpu" \
-          '{workload:$w,target:$t,round:$r,available:true,exit:0,rss_kb:$rss,
+          '{workload:$w,target:$t,round:$r,available:true,exit:0,rss_kb:$rss,retrans:$retrans,
             gen:{ops_per_s:$ops,keys_per_s:$ops,p50_us:($p50*1000),p99_us:($p99*1000),p999_us:null,requests:$n,
                  errors:null,server_cpu_s:{x:$cpu},ok:true}}'
         log "  $target: $rps ops/s  p50 $p50 ms  p99 $p99 ms"
@@ -383,7 +391,7 @@ ELAPSED=$(($(date +%s) - START))
 
 # ---------------------------------------------------------------------------------------------------------------
 # the report: medians over rounds of each (workload, target)
-# stats WORKLOAD TARGET -> "ops p50 p99 p999 cpu_per_m rss_mb errors runs idle_closed gen_cores status"
+# stats WORKLOAD TARGET -> "ops p50 p99 p999 cpu_per_m rss_mb errors runs idle_closed gen_cores retrans status"
 # (medians; "-" when absent)
 stats() {
   jq -r -s --arg w "$1" --arg t "$2" '
@@ -391,9 +399,9 @@ stats() {
                        else (.[length / 2 - 1] + .[length / 2]) / 2 end;
     [ .[] | select(.workload == $w and .target == $t) ] as $all
     | [ $all[] | select(.gen != null and .gen.ops_per_s != null) ] as $ok
-    | if ($all | length) == 0 then "- - - - - - - 0 0 - none"
-      elif ([ $all[] | select(.available) ] | length) == 0 then "- - - - - - - 0 0 - unavailable"
-      elif ($ok | length) == 0 then "- - - - - - - 0 0 - failed"
+    | if ($all | length) == 0 then "- - - - - - - 0 0 - 0 none"
+      elif ([ $all[] | select(.available) ] | length) == 0 then "- - - - - - - 0 0 - 0 unavailable"
+      elif ($ok | length) == 0 then "- - - - - - - 0 0 - 0 failed"
       else
         ([ $ok[] | .gen.ops_per_s ] | median) as $ops
         | ([ $ok[] | .gen.p50_us ] | median) as $p50
@@ -406,7 +414,8 @@ stats() {
         | ([ $ok[] | .gen.connections_lost // 0 ] | add) as $lost
         | ([ $ok[] | .gen.idle_closed_by_server // 0 ] | add) as $ic
         | ([ $ok[] | select(.gen.client_cpu_s != null and .gen.window_s > 0) | .gen.client_cpu_s / .gen.window_s ] | median) as $gen
-        | "\($ops) \($p50) \($p99) \($p999 // "-") \($cpu // "-") \(if $rss then $rss / 1024 else "-" end) \($err + $lost) \($ok | length) \($ic) \($gen // "-") ok"
+        | ([ $ok[] | .retrans // 0 ] | add) as $rt
+        | "\($ops) \($p50) \($p99) \($p999 // "-") \($cpu // "-") \(if $rss then $rss / 1024 else "-" end) \($err + $lost) \($ok | length) \($ic) \($gen // "-") \($rt) ok"
       end' "$RESULTS"
 }
 
@@ -425,8 +434,8 @@ REPORT="$RUN_DIR/report.md"
   echo "Every reply verified (errors column: failed replies + lost connections, summed over rounds). Medians over rounds."
   [[ $RSS_RESET == 1 ]] || echo "Note: VmHWM could not be reset between runs; peak RSS is the peak since the process started."
   echo
-  echo "| workload | target | ops/s | p50 ms | p99 ms | p99.9 ms | CPU s / M req | peak RSS MB | errors | load gen CPU |"
-  echo "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|"
+  echo "| workload | target | ops/s | p50 ms | p99 ms | p99.9 ms | CPU s / M req | peak RSS MB | errors | load gen CPU | TCP retrans |"
+  echo "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
   ROWS=()
   for w in "${SELECTED[@]}"; do IFS='|' read -r name what _ <<<"$w"; ROWS+=("$name|$what"); done
   ROWS+=("${REDIS_ROWS[@]}")
@@ -434,7 +443,7 @@ REPORT="$RUN_DIR/report.md"
   for row in "${ROWS[@]}"; do
     IFS='|' read -r name what <<<"$row"
     for target in "${TARGETS[@]}"; do
-      read -r ops p50 p99 p999 cpu rss err runs idle_closed gen status <<<"$(stats "$name" "$target")"
+      read -r ops p50 p99 p999 cpu rss err runs idle_closed gen retrans status <<<"$(stats "$name" "$target")"
       [[ $idle_closed != 0 ]] && err="$err ($idle_closed idle conns closed by the server)"
       S[$name,$target]="$ops $p50 $p99 $p999 $cpu $rss"
       label=$target
@@ -442,9 +451,9 @@ REPORT="$RUN_DIR/report.md"
       [[ $target == direct && $name != redis-* ]] && label="direct memcached"
       case $status in
         ok) [[ $name == redis-* ]] && err="not verified"
-            echo "| $name | $label | $(fmt_ops "$ops") | $(fmt_ms "$p50") | $(fmt_ms "$p99") | $(fmt_ms "$p999") | $(fmt_num "$cpu" 2) | $(fmt_num "$rss" 1) | $err | $(fmt_num "$gen" 2) |" ;;
-        unavailable|none) echo "| $name | $label | not available | | | | | | | |" ;;
-        *) echo "| $name | $label | FAILED (see logs) | | | | | | | |" ;;
+            echo "| $name | $label | $(fmt_ops "$ops") | $(fmt_ms "$p50") | $(fmt_ms "$p99") | $(fmt_ms "$p999") | $(fmt_num "$cpu" 2) | $(fmt_num "$rss" 1) | $err | $(fmt_num "$gen" 2) | $retrans |" ;;
+        unavailable|none) echo "| $name | $label | not available | | | | | | | | |" ;;
+        *) echo "| $name | $label | FAILED (see logs) | | | | | | | | |" ;;
       esac
     done
   done
@@ -466,6 +475,7 @@ REPORT="$RUN_DIR/report.md"
   echo
   [[ ${#REDIS_ROWS[@]} -gt 0 ]] && echo "redis-benchmark rows: redis-benchmark does not verify replies and reports no p99.9; its CPU is sampled by this script around the whole redis-benchmark run."
   echo "Load gen CPU: cores the load generator itself used during the window (median); near $CLIENT_THREADS (its event-loop threads) it was the bottleneck, not the server."
+  echo "TCP retrans: TCP segments retransmitted machine-wide during the runs (sum over rounds; other tenants count too). A retransmission on loopback means a dropped segment and a timer wait (milliseconds for a tail-loss probe, 200 ms to seconds for a timeout): they explain outliers in the latency tail and in ops/s."
   echo "For \"direct\", the CPU and RSS columns are memcached's (redis-server's) own, for reference; for the proxies, the proxy process's. Raw results: \`${RESULTS#"$ROOT"/}\`."
 } >"$REPORT"
 
