@@ -475,7 +475,7 @@ REPORT="$RUN_DIR/report.md"
   echo
   [[ ${#REDIS_ROWS[@]} -gt 0 ]] && echo "redis-benchmark rows: redis-benchmark does not verify replies and reports no p99.9; its CPU is sampled by this script around the whole redis-benchmark run."
   echo "Load gen CPU: cores the load generator itself used during the window (median); near $CLIENT_THREADS (its event-loop threads) it was the bottleneck, not the server."
-  echo "TCP retrans: TCP segments retransmitted machine-wide during the runs (sum over rounds; other tenants count too). A retransmission on loopback means a dropped segment and a timer wait (milliseconds for a tail-loss probe, 200 ms to seconds for a timeout): they explain outliers in the latency tail and in ops/s."
+  echo "TCP retrans: TCP segments retransmitted machine-wide during the runs (sum over rounds; other tenants count too). On loopback a retransmission means a loss-probe or retransmission timer fired before the ACK came back (a receiver not scheduled in time): many flag CPU starvation during that row and explain outliers in its latency tail and ops/s."
   echo "For \"direct\", the CPU and RSS columns are memcached's (redis-server's) own, for reference; for the proxies, the proxy process's. Raw results: \`${RESULTS#"$ROOT"/}\`."
 } >"$REPORT"
 
