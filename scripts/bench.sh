@@ -141,7 +141,15 @@ wait_port() {
 }
 
 # listener_pid PORT: the PID owning the listening socket (the JVM, not a launcher script)
-listener_pid() { ss -Htlnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
+listener_pid() {
+  local out
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    out=$(ss -Htlnp "sport = :$1" 2>/dev/null || true)
+    if [[ $out =~ pid=([0-9]+) ]]; then echo "${BASH_REMATCH[1]}"; return 0; fi
+    sleep 0.1
+  done
+  echo "listener_pid: no owner of port $1 in: ${out:-<empty>}" >&2
+}
 
 cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo -1; }
 peak_rss_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo -1; }
@@ -238,7 +246,7 @@ start_shardgate() {
   owner=$(listener_pid "$port")
   if [[ -n $owner ]]; then
     STARTED_PID=$owner
-    [[ $owner != "$pid" ]] && PIDS+=("$owner") # the JVM under a launcher script: end it by its own PID too
+    if [[ $owner != "$pid" ]]; then PIDS+=("$owner"); fi # the JVM under a launcher script: end it by its PID too
   else
     STARTED_PID=$pid
   fi
