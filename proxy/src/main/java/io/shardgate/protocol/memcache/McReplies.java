@@ -14,6 +14,12 @@ final class McReplies {
     static final ByteBuf LINE_TOO_LONG = constant("CLIENT_ERROR line too long\r\n");
     static final ByteBuf TOO_LARGE = constant("SERVER_ERROR object too large for cache\r\n");
     static final ByteBuf INVALID_DELTA = constant("CLIENT_ERROR invalid numeric delta argument\r\n");
+    static final ByteBuf MN = constant("MN\r\n");
+    static final ByteBuf META_OPTIONS_TOO_LONG = constant("CLIENT_ERROR options flags too long\r\n");
+    /** mg words it differently from ms, md and ma. */
+    static final ByteBuf META_OPTIONS_ARE_TOO_LONG = constant("CLIENT_ERROR options flags are too long\r\n");
+    static final ByteBuf META_INVALID_OR_DUPLICATE_FLAG = constant("CLIENT_ERROR invalid or duplicate flag\r\n");
+    static final ByteBuf META_OPAQUE_TOO_LONG = constant("CLIENT_ERROR opaque token too long\r\n");
     static final ByteBuf BAD_DELETE = constant("CLIENT_ERROR bad command line format.  Usage: delete <key> [noreply]\r\n");
 
     private McReplies() {}

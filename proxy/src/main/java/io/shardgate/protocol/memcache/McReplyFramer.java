@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * Finds where each memcached reply ends, without looking at more than it must. A retrieval's reply is any
  * number of {@code VALUE} entries (line plus data block) up to {@code END}; a meta {@code VA} reply is a line
- * plus data block; every other reply is one line. The data blocks are skipped by their declared length, so a
+ * plus data block; a reply the proxy bracketed with {@code mn} runs from {@code MN} to {@code MN}; every other
+ * reply is one line. The data blocks are skipped by their declared length, so a
  * value may hold anything, {@code \r\nEND\r\n} included. Each frame leaves as a retained slice of what was read.
  */
 final class McReplyFramer extends ByteToMessageDecoder {
@@ -20,9 +21,16 @@ final class McReplyFramer extends ByteToMessageDecoder {
     private static final byte[] VALUE = "VALUE ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] VA = "VA ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "END".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MN = "MN".getBytes(StandardCharsets.US_ASCII);
 
     /** How far into the current frame the entries before this point were already checked complete. */
     private int parsed;
+    /**
+     * The current frame opened with {@code MN}: it runs to the next {@code MN}. Clients' own {@code mn} are
+     * answered by the proxy, so an {@code MN} from a server is always one of the pair the proxy sent around a
+     * request whose replies it can't predict (see {@link MetaRequest.Quiet#BRACKETED}).
+     */
+    private boolean bracketed;
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
@@ -52,13 +60,28 @@ final class McReplyFramer extends ByteToMessageDecoder {
                         parsed = pos - frameStart;
                         return;
                     }
-                    frameEnd = next;
+                    if (bracketed) {
+                        pos = next;
+                    } else {
+                        frameEnd = next;
+                    }
+                } else if (bracketed) {
+                    // inside MN ... MN every line belongs to the frame; the second MN ends it
+                    if (Ascii.equals(in, pos, lineEnd, MN)) {
+                        frameEnd = eol + 1;
+                    } else {
+                        pos = eol + 1;
+                    }
+                } else if (pos == frameStart && Ascii.equals(in, pos, lineEnd, MN)) {
+                    bracketed = true;
+                    pos = eol + 1;
                 } else {
                     // END closes a retrieval; any other line is a reply on its own, or an error ending one.
                     frameEnd = eol + 1;
                 }
             }
             parsed = 0;
+            bracketed = false;
             out.add(in.retainedSlice(frameStart, frameEnd - frameStart));
             in.readerIndex(frameEnd);
         }

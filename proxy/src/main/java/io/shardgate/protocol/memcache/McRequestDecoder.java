@@ -8,7 +8,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Frames and validates memcached text requests from a client, so that nothing malformed reaches a backend.
+ * Frames and validates memcached text and meta requests from a client, so that nothing malformed reaches a
+ * backend. Meta lines ({@code m?}) are checked by {@link MetaParser} and come out as {@link MetaRequest}s.
  * A resumable state machine: each step returns when it needs more bytes and picks up where it stopped. Valid
  * requests come out as {@link McRequest}s holding a retained slice of their bytes; invalid ones as
  * {@link LocalReply}s carrying memcached's error line.
@@ -21,19 +22,25 @@ final class McRequestDecoder extends ByteToMessageDecoder {
 
     private static final byte[] NOREPLY = ascii("noreply");
     private static final byte[] ZERO = ascii("0");
-    private static final byte[] MS = ascii("ms");
     private static final List<String> UNSUPPORTED = List.of("flush_all", "stats", "verbosity", "cache_memlimit",
             "shutdown", "lru_crawler", "slabs", "watch", "lru", "misbehave", "debugtime", "extstore", "version_info");
-    private static final List<String> META = List.of("mg", "ms", "md", "ma", "mn", "me");
 
     private enum State { LINE, DATA, SWALLOW, BROKEN }
 
     private final int maxValueBytes;
+    private final MetaParser meta;
     private State state = State.LINE;
     /** How much of the current line was already searched for its newline, so a slow line is scanned once. */
     private int scanned;
     /** A storage command waiting for its data block. */
     private McCommand pendingCommand;
+    /** An ms waiting for its data block (then pendingCommand is null). */
+    private MetaRequest.Command pendingMeta;
+    private int pendingMetaKeyOffset;
+    private byte[] pendingMetaBinaryKey;
+    private MetaRequest.Quiet pendingMetaQuiet;
+    private int pendingMetaQuietOffset;
+    private int pendingMetaQuietLength;
     private int pendingLineLength;
     private int pendingDataLength;
     private boolean pendingNoreply;
@@ -46,6 +53,7 @@ final class McRequestDecoder extends ByteToMessageDecoder {
 
     McRequestDecoder(int maxValueBytes) {
         this.maxValueBytes = maxValueBytes;
+        this.meta = new MetaParser(maxValueBytes);
     }
 
     @Override
@@ -94,6 +102,10 @@ final class McRequestDecoder extends ByteToMessageDecoder {
         tokenize(in, start, lineEnd);
         if (tokenCount == 0) {
             reply(in, lineLength, out, McReplies.ERROR);
+            return true;
+        }
+        if (MetaParser.isMeta(in, tokenStart(0), tokenEnd(0))) {
+            meta(in, start, lineLength, out);
             return true;
         }
         McCommand command = lookup(in);
@@ -204,9 +216,58 @@ final class McRequestDecoder extends ByteToMessageDecoder {
             return true;
         }
         state = State.LINE;
+        if (pendingCommand == null) {
+            ByteBuf frame = in.retainedSlice(start, frameLength);
+            in.skipBytes(frameLength);
+            out.add(new MetaRequest(pendingMeta, frame, pendingLineLength, pendingMetaKeyOffset, pendingKeyLength,
+                    pendingMetaBinaryKey, pendingMetaQuiet, pendingMetaQuietOffset, pendingMetaQuietLength));
+            pendingMetaBinaryKey = null;
+            return true;
+        }
         emit(pendingCommand, in, start, frameLength, pendingNoreply,
                 new int[] {pendingKeyOffset, pendingKeyLength}, 1, 0, 0, out);
         return true;
+    }
+
+    /** A meta command line: forwarded, waiting for an ms data block, or answered here. */
+    private void meta(ByteBuf in, int start, int lineLength, List<Object> out) {
+        switch (meta.parse(in, start, tokens, tokenCount)) {
+            case REQUEST -> {
+                if (meta.dataLength >= 0) {
+                    pendingCommand = null;
+                    pendingMeta = meta.command;
+                    pendingLineLength = lineLength;
+                    pendingDataLength = meta.dataLength;
+                    pendingMetaKeyOffset = meta.keyOffset;
+                    pendingKeyLength = meta.keyLength;
+                    pendingMetaBinaryKey = meta.binaryKey;
+                    pendingMetaQuiet = meta.quiet;
+                    pendingMetaQuietOffset = meta.quietOffset;
+                    pendingMetaQuietLength = meta.quietLength;
+                    state = State.DATA;
+                    return;
+                }
+                ByteBuf frame = in.retainedSlice(start, lineLength);
+                in.skipBytes(lineLength);
+                out.add(new MetaRequest(meta.command, frame, lineLength, meta.keyOffset, meta.keyLength,
+                        meta.binaryKey, meta.quiet, meta.quietOffset, meta.quietLength));
+            }
+            case REPLY -> {
+                in.skipBytes(lineLength);
+                out.add(new LocalReply(meta.reply, false));
+            }
+            case REPLY_AND_SWALLOW -> {
+                in.skipBytes(lineLength);
+                out.add(new LocalReply(meta.reply, false));
+                swallowRemaining = meta.swallow;
+                state = State.SWALLOW;
+            }
+            case REPLY_AND_CLOSE -> {
+                in.skipBytes(in.readableBytes());
+                out.add(new LocalReply(meta.reply, true));
+                state = State.BROKEN;
+            }
+        }
     }
 
     private void arithmetic(McCommand command, ByteBuf in, int start, int lineLength, List<Object> out) {
@@ -258,19 +319,6 @@ final class McRequestDecoder extends ByteToMessageDecoder {
         String name = in.toString(tokenStart(0), tokenEnd(0) - tokenStart(0), StandardCharsets.US_ASCII);
         if (UNSUPPORTED.contains(name)) {
             replyLine(in, lineLength, out, "CLIENT_ERROR " + name + " is not supported by shardgate");
-        } else if (META.contains(name)) {
-            String reason = "CLIENT_ERROR meta commands are not supported by shardgate yet";
-            if (Ascii.equals(in, tokenStart(0), tokenEnd(0), MS) && tokenCount >= 3) {
-                long length = Ascii.parseUnsigned(in, tokenStart(2), tokenEnd(2), Integer.MAX_VALUE - 2);
-                if (length != Ascii.INVALID) {
-                    in.skipBytes(lineLength);
-                    out.add(new LocalReply(McReplies.clientErrorLine(reason), false));
-                    swallowRemaining = length + 2;
-                    state = State.SWALLOW;
-                    return;
-                }
-            }
-            replyLine(in, lineLength, out, reason);
         } else {
             reply(in, lineLength, out, McReplies.ERROR);
         }

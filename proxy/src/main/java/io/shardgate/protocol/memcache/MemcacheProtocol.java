@@ -11,7 +11,10 @@ import io.shardgate.protocol.ProxyProtocol;
 import io.shardgate.protocol.ReplyWaiter;
 import io.shardgate.server.ShardGateVersion;
 
-/** The memcached text protocol: single-key commands forwarded as sent, retrievals split per server and merged. */
+/**
+ * The memcached text and meta protocols: single-key commands forwarded as sent, retrievals split per server and
+ * merged, meta commands routed by key with quiet mode kept by the proxy ({@link MetaForwarder}).
+ */
 public final class MemcacheProtocol implements ProxyProtocol {
     private static final HealthProbe VERSION_PROBE =
             new HealthProbe("version\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "VERSION ");
@@ -42,6 +45,8 @@ public final class MemcacheProtocol implements ProxyProtocol {
     public void dispatch(Object message, ClientContext client) {
         if (message instanceof McRequest request) {
             dispatch(request, client);
+        } else if (message instanceof MetaRequest meta) {
+            MetaForwarder.dispatch(meta, client);
         } else if (message instanceof LocalReply local) {
             client.nextReply().onReply(local.reply());
             if (local.close()) client.closeOnProtocolError("unrecoverable request framing");
@@ -55,6 +60,8 @@ public final class MemcacheProtocol implements ProxyProtocol {
     public void discard(Object message) {
         if (message instanceof McRequest request) {
             request.frame.release();
+        } else if (message instanceof MetaRequest meta) {
+            meta.frame.release();
         } else if (message instanceof LocalReply local) {
             local.reply().release();
         } else {

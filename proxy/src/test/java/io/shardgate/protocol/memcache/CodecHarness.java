@@ -74,6 +74,19 @@ final class CodecHarness {
             r.frame.release();
             return text;
         }
+        if (msg instanceof MetaRequest m) {
+            StringBuilder text = new StringBuilder(m.command.name()).append(" [")
+                    .append(m.frame.toString(m.keyOffset, m.keyLength, StandardCharsets.ISO_8859_1)).append(']');
+            if (m.binaryKey != null) text.append(" b64=").append(io.netty.buffer.ByteBufUtil.hexDump(m.binaryKey));
+            if (m.quiet != MetaRequest.Quiet.NONE) {
+                text.append(' ').append(m.quiet).append(" q=")
+                        .append(m.frame.toString(m.quietOffset, m.quietLength, StandardCharsets.ISO_8859_1));
+            }
+            if (m.frame.readableBytes() > m.lineLength) text.append(" data=").append(m.frame.readableBytes() - m.lineLength - 2);
+            text.append(' ').append(text(m.frame));
+            m.frame.release();
+            return text.toString();
+        }
         if (msg instanceof LocalReply l) {
             String text = "reply " + text(l.reply()) + (l.close() ? " +close" : "");
             l.reply().release();

@@ -31,8 +31,23 @@ class McReplyFramerTest {
 
     @Test
     void metaValueRepliesCarryTheirData() {
-        assertThat(everySplit(FRAMER, "VA 2 f0\r\nhi\r\nHD\r\nEN\r\nMN\r\n"))
-                .containsExactly("VA 2 f0\\r\\nhi\\r\\n", "HD\\r\\n", "EN\\r\\n", "MN\\r\\n");
+        assertThat(everySplit(FRAMER, "VA 2 f0\r\nhi\r\nHD\r\nEN\r\nME k exp=-1 la=1 cas=2 fetch=no cls=1 size=63\r\n"))
+                .containsExactly("VA 2 f0\\r\\nhi\\r\\n", "HD\\r\\n", "EN\\r\\n",
+                        "ME k exp=-1 la=1 cas=2 fetch=no cls=1 size=63\\r\\n");
+    }
+
+    @Test
+    void aBracketedReplyRunsFromMnToMn() {
+        // what the backend sends for "mn / ma ... q N.. / mn": nothing, a line, or a value, between the markers
+        assertThat(everySplit(FRAMER, "MN\r\nMN\r\nHD\r\nMN\r\nHD t-1\r\nMN\r\nMN\r\nVA 4 c9\r\nMN\r\n\r\nMN\r\nEN\r\n"))
+                .containsExactly(
+                        "MN\\r\\nMN\\r\\n",
+                        "HD\\r\\n",
+                        "MN\\r\\nHD t-1\\r\\nMN\\r\\n",
+                        "MN\\r\\nVA 4 c9\\r\\nMN\\r\\n\\r\\nMN\\r\\n",
+                        "EN\\r\\n");
+        assertThat(everySplit(FRAMER, "MN\r\nCLIENT_ERROR cannot increment or decrement non-numeric value\r\nMN\r\n"))
+                .containsExactly("MN\\r\\nCLIENT_ERROR cannot increment or decrement non-numeric value\\r\\nMN\\r\\n");
     }
 
     @Test

@@ -138,14 +138,6 @@ class McRequestDecoderTest {
     }
 
     @Test
-    void metaCommandsAreRefusedForNowAndMsSkipsItsData() {
-        assertThat(everySplit(DECODER, "ms k 2 T0\r\nhi\r\nmg k v\r\nget k\r\n")).containsExactly(
-                "reply CLIENT_ERROR meta commands are not supported by shardgate yet\\r\\n",
-                "reply CLIENT_ERROR meta commands are not supported by shardgate yet\\r\\n",
-                "GET [k] get k\\r\\n");
-    }
-
-    @Test
     void emptyLineIsAnError() {
         assertThat(everySplit(DECODER, "\r\nget k\r\n")).containsExactly("reply ERROR\\r\\n", "GET [k] get k\\r\\n");
     }
