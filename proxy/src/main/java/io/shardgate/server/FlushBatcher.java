@@ -19,8 +19,8 @@ public final class FlushBatcher {
     }
 
     private final EventLoop loop;
-    private final ArrayList<Target> pending = new ArrayList<>();
-    private final ArrayList<Target> running = new ArrayList<>();
+    private ArrayList<Target> pending = new ArrayList<>();
+    private ArrayList<Target> running = new ArrayList<>();
     private final Runnable flushAll = this::flushAll;
     private boolean scheduled;
 
@@ -41,8 +41,10 @@ public final class FlushBatcher {
 
     private void flushAll() {
         scheduled = false;
-        running.addAll(pending);
-        pending.clear();
+        // swap rather than copy: flushing may queue targets for the next pass
+        ArrayList<Target> batch = pending;
+        pending = running;
+        running = batch;
         for (int i = 0; i < running.size(); i++) {
             Target target = running.get(i);
             target.flushQueued(false);

@@ -21,6 +21,7 @@ final class McRequestDecoder extends ByteToMessageDecoder {
     static final int MAX_KEY_LENGTH = 250;
 
     private static final byte[] NOREPLY = ascii("noreply");
+    private static final int[] NO_KEYS = new int[0];
     private static final byte[] ZERO = ascii("0");
     private static final List<String> UNSUPPORTED = List.of("flush_all", "stats", "verbosity", "cache_memlimit",
             "shutdown", "lru_crawler", "slabs", "watch", "lru", "misbehave", "debugtime", "extstore", "version_info");
@@ -121,7 +122,7 @@ final class McRequestDecoder extends ByteToMessageDecoder {
             case TOUCH -> touch(in, start, lineLength, out);
             case LOCAL -> {
                 if (tokenCount == 1) {
-                    emit(command, in, start, lineLength, false, new int[0], 0, 0, 0, out);
+                    emit(command, in, start, lineLength, false, NO_KEYS, 0, 0, 0, out);
                 } else {
                     reply(in, lineLength, out, McReplies.ERROR);
                 }
@@ -161,6 +162,15 @@ final class McRequestDecoder extends ByteToMessageDecoder {
             argLength = tokenEnd(1) - tokenStart(1);
         }
         int keyCount = tokenCount - firstKey;
+        if (keyCount == 1) { // the common case, without an array
+            if (!validKey(in, firstKey)) {
+                reply(in, lineLength, out, McReplies.BAD_FORMAT);
+                return;
+            }
+            emitOne(command, in, start, lineLength, false, tokenStart(firstKey) - start,
+                    tokenEnd(firstKey) - tokenStart(firstKey), argOffset, argLength, out);
+            return;
+        }
         int[] keys = new int[keyCount * 2];
         for (int k = 0; k < keyCount; k++) {
             int t = firstKey + k;
@@ -224,8 +234,7 @@ final class McRequestDecoder extends ByteToMessageDecoder {
             pendingMetaBinaryKey = null;
             return true;
         }
-        emit(pendingCommand, in, start, frameLength, pendingNoreply,
-                new int[] {pendingKeyOffset, pendingKeyLength}, 1, 0, 0, out);
+        emitOne(pendingCommand, in, start, frameLength, pendingNoreply, pendingKeyOffset, pendingKeyLength, 0, 0, out);
         return true;
     }
 
@@ -327,8 +336,14 @@ final class McRequestDecoder extends ByteToMessageDecoder {
     // ---- helpers ----
 
     private void emitSingleKey(McCommand command, ByteBuf in, int start, int lineLength, boolean noreply, List<Object> out) {
-        int[] keys = {tokenStart(1) - start, tokenEnd(1) - tokenStart(1)};
-        emit(command, in, start, lineLength, noreply, keys, 1, 0, 0, out);
+        emitOne(command, in, start, lineLength, noreply, tokenStart(1) - start, tokenEnd(1) - tokenStart(1), 0, 0, out);
+    }
+
+    private static void emitOne(McCommand command, ByteBuf in, int start, int frameLength, boolean noreply,
+            int keyOffset, int keyLength, int argOffset, int argLength, List<Object> out) {
+        ByteBuf frame = in.retainedSlice(start, frameLength);
+        in.skipBytes(frameLength);
+        out.add(new McRequest(command, frame, noreply, keyOffset, keyLength, argOffset, argLength));
     }
 
     private static void emit(McCommand command, ByteBuf in, int start, int frameLength, boolean noreply, int[] keys,

@@ -58,6 +58,10 @@ final class MultiGet {
         ReplyWaiter client = context.nextReply();
         ByteBuf frame = request.frame;
         int first = context.route(frame, request.keyOffset(0), request.keyLength(0));
+        if (request.keyCount == 1 && first >= 0) { // the common case: nothing to split, nothing to allocate
+            context.send(first, frame, tolerance.anyFailure || tolerance.ejected ? new MissOnFailure(client, tolerance) : client);
+            return;
+        }
         int[] serverOfKey = new int[request.keyCount];
         boolean oneServer = true;
         for (int k = 0; k < request.keyCount; k++) {
