@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * once, and so does a timed-out request: a pipelined stream can't be resynchronised, so the connection is
  * closed. The next request reconnects, after a backoff while the server keeps refusing.
  */
-public final class ServerLink extends ChannelInboundHandlerAdapter implements FlushBatcher.Target {
+public final class ServerLink extends FlushBatcher.Target {
     private static final Logger log = LoggerFactory.getLogger(ServerLink.class);
 
     /** Requests held while connecting; past this a new request fails at once instead of growing the queue. */
@@ -49,7 +48,6 @@ public final class ServerLink extends ChannelInboundHandlerAdapter implements Fl
     private final ArrayDeque<ReplyWaiter> heldWaiters = new ArrayDeque<>();
     private State state = State.IDLE;
     private Channel channel;
-    private boolean flushQueued;
     private long retryAtNanos;
     private long backoffNanos = MIN_BACKOFF_NANOS;
     /** Why the last connect failed; requests during the backoff fail with it. */
@@ -244,17 +242,7 @@ public final class ServerLink extends ChannelInboundHandlerAdapter implements Fl
     // ---- flush batching ----
 
     @Override
-    public boolean flushQueued() {
-        return flushQueued;
-    }
-
-    @Override
-    public void flushQueued(boolean queued) {
-        flushQueued = queued;
-    }
-
-    @Override
-    public void flushNow() {
+    protected void flushNow() {
         if (channel != null && state == State.CONNECTED) channel.flush();
     }
 

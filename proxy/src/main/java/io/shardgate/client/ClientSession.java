@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.shardgate.backend.FailureReasons;
 import io.shardgate.backend.PoolBackends;
@@ -25,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * they have gone. So what a slow reader can make the proxy hold is bounded by {@link #MAX_OWED_REPLIES} replies
  * and one read buffer, whatever it sends.
  */
-public final class ClientSession extends ChannelInboundHandlerAdapter implements ClientContext, FlushBatcher.Target {
+public final class ClientSession extends FlushBatcher.Target implements ClientContext {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
 
     /** Replies owed before further requests wait undispatched; plenty for any pipeline depth clients use. */
@@ -40,7 +39,6 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private boolean pumping;
     private final int connectionPick;
     private Channel channel;
-    private boolean flushQueued;
     private boolean closing;
     private boolean closed;
     private boolean readingPaused;
@@ -220,17 +218,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     // ---- flush batching ----
 
     @Override
-    public boolean flushQueued() {
-        return flushQueued;
-    }
-
-    @Override
-    public void flushQueued(boolean queued) {
-        flushQueued = queued;
-    }
-
-    @Override
-    public void flushNow() {
+    protected void flushNow() {
         if (!closed) channel.flush();
     }
 }

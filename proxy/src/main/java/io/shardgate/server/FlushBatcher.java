@@ -9,13 +9,15 @@ import java.util.ArrayList;
  * requests read in one pass become one write to each backend, and their replies one write to each client.
  */
 public final class FlushBatcher {
-    /** A connection that owes a flush; it keeps its own flag so it is queued at most once per pass. */
-    public interface Target {
-        boolean flushQueued();
+    /**
+     * A connection's handler that may owe a flush; it keeps its own flag so it is queued at most once per pass,
+     * with no set lookup on the hot path.
+     */
+    public abstract static class Target extends io.netty.channel.ChannelInboundHandlerAdapter {
+        private boolean flushQueued;
 
-        void flushQueued(boolean queued);
-
-        void flushNow();
+        /** Flushes the connection now, if it is still open. */
+        protected abstract void flushNow();
     }
 
     private final EventLoop loop;
@@ -30,8 +32,8 @@ public final class FlushBatcher {
 
     /** Flushes {@code target} once the current event-loop pass is done. Must be called on the loop's thread. */
     public void flushLater(Target target) {
-        if (target.flushQueued()) return;
-        target.flushQueued(true);
+        if (target.flushQueued) return;
+        target.flushQueued = true;
         pending.add(target);
         if (!scheduled) {
             scheduled = true;
@@ -47,7 +49,7 @@ public final class FlushBatcher {
         running = batch;
         for (int i = 0; i < running.size(); i++) {
             Target target = running.get(i);
-            target.flushQueued(false);
+            target.flushQueued = false;
             target.flushNow();
         }
         running.clear();

@@ -7,15 +7,14 @@ import io.shardgate.testsupport.FreePorts;
 import io.shardgate.testsupport.MemcachedServer;
 import io.shardgate.testsupport.RawClient;
 import io.shardgate.testsupport.RunningProxy;
+import io.shardgate.testsupport.Started;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** shardgate's failure options beyond nutcracker, each against real memcached servers. */
 class FailurePolicyIT {
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Started started = new Started();
     private MemcachedServer a;
     private MemcachedServer b;
     private RunningProxy proxy;
@@ -24,17 +23,17 @@ class FailurePolicyIT {
 
     @AfterEach
     void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) toClose.get(i).close();
+        started.close();
     }
 
     private void start(String options) {
         a = MemcachedServer.start();
-        toClose.add(a);
+        started.add(a);
         b = MemcachedServer.start();
-        toClose.add(b);
+        started.add(b);
         proxy = RunningProxy.start("pool:\n  listen: 127.0.0.1:" + FreePorts.next() + "\n  timeout: 300\n" + options
                 + "  servers:\n   - 127.0.0.1:" + a.port() + ":1\n   - 127.0.0.1:" + b.port() + ":1\n");
-        toClose.add(proxy);
+        started.add(proxy);
         PoolRouter router = PoolRouter.forPool(proxy.config().pools().get(0));
         for (int i = 0; onA == null || onB == null; i++) {
             byte[] k = ("opt:" + i).getBytes(StandardCharsets.ISO_8859_1);
@@ -123,7 +122,7 @@ class FailurePolicyIT {
             assertThat(direct.readLine()).startsWith("VALUE");
         }
         MemcachedServer again = MemcachedServer.onPort(portOfA);
-        toClose.add(again);
+        started.add(again);
         // the next probe succeeds (backoff doubles from 300 ms) and A is back: its key is looked up there again
         String reply = "";
         for (int i = 0; i < 60 && !reply.equals("END\r\n"); i++) {

@@ -8,9 +8,8 @@ import io.shardgate.testsupport.MemcachedServer;
 import io.shardgate.testsupport.NutcrackerServer;
 import io.shardgate.testsupport.RawClient;
 import io.shardgate.testsupport.RunningProxy;
+import io.shardgate.testsupport.Started;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,16 +18,15 @@ import org.junit.jupiter.api.Test;
  * where it deliberately differs the test says so.
  */
 class FailureSideBySideIT {
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Started started = new Started();
 
     @AfterEach
     void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) toClose.get(i).close();
+        started.close();
     }
 
     private <T extends AutoCloseable> T closing(T resource) {
-        toClose.add(resource);
-        return resource;
+        return started.add(resource);
     }
 
     private record Pair(RunningProxy shardgate, NutcrackerServer nutcracker, String keyOnA, String keyOnB) {}

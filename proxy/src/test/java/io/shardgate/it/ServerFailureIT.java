@@ -8,9 +8,8 @@ import io.shardgate.testsupport.FreePorts;
 import io.shardgate.testsupport.MemcachedServer;
 import io.shardgate.testsupport.RawClient;
 import io.shardgate.testsupport.RunningProxy;
+import io.shardgate.testsupport.Started;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,16 +22,15 @@ class ServerFailureIT {
     /** Generous for a shared two-core machine; what matters is that nothing hangs. */
     private static final int MARGIN_MS = 1200;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Started started = new Started();
 
     @AfterEach
     void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) toClose.get(i).close();
+        started.close();
     }
 
     private <T extends AutoCloseable> T closing(T resource) {
-        toClose.add(resource);
-        return resource;
+        return started.add(resource);
     }
 
     private static String yaml(String extra, int... ports) {
