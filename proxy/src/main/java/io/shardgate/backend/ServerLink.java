@@ -146,9 +146,40 @@ public final class ServerLink extends ChannelInboundHandlerAdapter implements Fl
         state = State.CONNECTED;
         backoffNanos = MIN_BACKOFF_NANOS;
         log.debug("connected to {}", server.address());
+        for (ProxyProtocol.Handshake step : protocol.handshake(channel.alloc())) {
+            write(step.request(), new HandshakeReply(step)); // before any client request
+        }
         while (!heldRequests.isEmpty()) {
             ReplyWaiter waiter = heldWaiters.poll();
             write(heldRequests.poll(), waiter == NO_REPLY ? null : waiter);
+        }
+    }
+
+    /** Checks a handshake reply; a wrong one closes the connection, failing what was sent after it. */
+    private final class HandshakeReply implements ReplyWaiter {
+        private final ProxyProtocol.Handshake step;
+
+        HandshakeReply(ProxyProtocol.Handshake step) {
+            this.step = step;
+        }
+
+        @Override
+        public void onReply(ByteBuf frame) {
+            String problem;
+            try {
+                problem = step.check().apply(frame);
+            } finally {
+                frame.release();
+            }
+            if (problem != null) {
+                log.warn("{}: {}; closing the connection", server.address(), problem);
+                closeWith(problem);
+            }
+        }
+
+        @Override
+        public void onFailure(String reason) {
+            // the connection is gone; the requests queued after this one fail with it
         }
     }
 
