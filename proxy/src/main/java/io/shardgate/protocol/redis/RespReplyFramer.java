@@ -22,8 +22,25 @@ final class RespReplyFramer extends ByteToMessageDecoder {
     /** Elements the open arrays of the current reply still owe. */
     private long owed;
 
+    /** Set once the stream was found not to be RESP: everything after is dropped while the link closes. */
+    private boolean broken;
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (broken) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        try {
+            frame(in, out);
+        } catch (CorruptedFrameException e) {
+            broken = true;
+            in.skipBytes(in.readableBytes());
+            throw e;
+        }
+    }
+
+    private void frame(ByteBuf in, List<Object> out) {
         for (;;) {
             int frameStart = in.readerIndex();
             int pos = frameStart + parsed;
