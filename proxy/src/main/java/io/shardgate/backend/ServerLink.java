@@ -204,6 +204,10 @@ public final class ServerLink extends ChannelInboundHandlerAdapter implements Fl
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closeReason != null) { // closing: what is still read is not trusted; the waiters fail with the reason
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         ReplyWaiter waiter = inFlight.poll();
         if (waiter == null) {
             // A reply nobody asked for: the stream is out of step and can't be trusted any more.
