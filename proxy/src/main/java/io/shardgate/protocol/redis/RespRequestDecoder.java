@@ -205,6 +205,7 @@ final class RespRequestDecoder extends ByteToMessageDecoder {
     private void request(ByteBufAllocator alloc, ByteBuf buf, int start, int length, boolean owned, List<Object> out) {
         LocalReply local = validate(alloc, buf, start, owned);
         if (local != null) {
+            if (args.length > 4096) args = new int[16];
             if (owned) buf.release();
             out.add(local);
             if (local.then() != LocalReply.Then.CONTINUE) phase = Phase.DISCARD;
@@ -212,6 +213,7 @@ final class RespRequestDecoder extends ByteToMessageDecoder {
         }
         ByteBuf frame = owned ? buf : buf.retainedSlice(start, length);
         out.add(keys(validated, frame));
+        if (args.length > 4096) args = new int[16]; // a huge request's offsets are not kept for the connection's life
     }
 
     /** A local answer for the request, or null when it is to be forwarded. Offsets are relative to start. */
