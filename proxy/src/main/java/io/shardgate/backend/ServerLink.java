@@ -140,11 +140,43 @@ public final class ServerLink extends FlushBatcher.Target {
 
     private void onConnected() {
         state = State.CONNECTED;
+        closeReason = null; // a fresh connection: nothing read on it is to be dropped
         backoffNanos = MIN_BACKOFF_NANOS;
         log.debug("connected to {}", server.address());
+        for (ProxyProtocol.Handshake step : settings.protocol().handshake(channel.alloc())) {
+            write(step.request(), new HandshakeReply(step)); // before any client request
+        }
         while (!heldRequests.isEmpty()) {
             ReplyWaiter waiter = heldWaiters.poll();
             write(heldRequests.poll(), waiter == NO_REPLY ? null : waiter);
+        }
+    }
+
+    /** Checks a handshake reply; a wrong one closes the connection, failing what was sent after it. */
+    private final class HandshakeReply implements ReplyWaiter {
+        private final ProxyProtocol.Handshake step;
+
+        HandshakeReply(ProxyProtocol.Handshake step) {
+            this.step = step;
+        }
+
+        @Override
+        public void onReply(ByteBuf frame) {
+            String problem;
+            try {
+                problem = step.check().apply(frame);
+            } finally {
+                frame.release();
+            }
+            if (problem != null) {
+                log.warn("{}: {}; closing the connection", server.address(), problem);
+                closeWith(problem);
+            }
+        }
+
+        @Override
+        public void onFailure(String reason) {
+            // the connection is gone; the requests queued after this one fail with it
         }
     }
 
@@ -186,6 +218,10 @@ public final class ServerLink extends FlushBatcher.Target {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (closeReason != null) { // closing: what is still read is not trusted; the waiters fail with the reason
+            ReferenceCountUtil.release(msg);
+            return;
+        }
         ReplyWaiter waiter = inFlight.poll();
         if (waiter == null) {
             // A reply nobody asked for: the stream is out of step and can't be trusted any more.

@@ -23,8 +23,9 @@ import java.util.Set;
  *
  * <p>What the loader accepts is what nutcracker 0.5.0's {@code -t} accepts, with a few deliberate differences
  * listed in docs/CONFIG.md. Two questions are kept apart from loading, so that a config can be parsed whatever the
- * proxy core supports today: {@link #checkSupported} refuses what shardgate cannot serve at all (redis pools), and
- * {@link #warnings} lists keys that are read but whose behaviour the core does not have yet.
+ * proxy core supports today: {@link #checkSupported} refuses what shardgate cannot serve at all (nothing, now that
+ * redis pools are served), and {@link #warnings} lists keys that are read but whose behaviour the core does not
+ * have yet.
  */
 public final class ConfigLoader {
     /** Every key nutcracker 0.5.0 documents for a pool. */
@@ -63,16 +64,12 @@ public final class ConfigLoader {
     }
 
     /**
-     * Refuses a config that loads but that shardgate cannot serve at all yet: a pool with {@code redis: true}.
-     * The CLI calls this after {@link #load}; tests of the loader can still load redis pools.
+     * Refuses a config that loads but that shardgate cannot serve at all. Every pool nutcracker 0.5.0 accepts
+     * is served now (memcached and redis); the CLI still calls this after {@link #load}, so a future limit has
+     * one place to go.
      */
     public static void checkSupported(ProxyConfig config) throws ConfigException {
-        for (PoolConfig pool : config.pools()) {
-            if (pool.redis()) {
-                throw new ConfigException(config.source(), 0, pool.name(), "redis",
-                        "redis pools are not supported yet; shardgate serves memcached pools only for now");
-            }
-        }
+        // nothing is refused
     }
 
     /** The keys of {@code config} that are read but not acted on yet, one warning per pool and key; see {@link NotYetEnforced}. */

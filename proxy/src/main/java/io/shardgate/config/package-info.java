@@ -6,7 +6,8 @@
  *
  * <p>Reading happens in two stages: a YAML tree with line numbers (duplicate keys, syntax) and then validation of
  * each pool key the way nutcracker reads it. What the core cannot do yet is kept out of the loader:
- * {@code ConfigLoader.checkSupported} refuses redis pools, and {@link io.shardgate.config.NotYetEnforced} lists
+ * {@code ConfigLoader.checkSupported} refuses what cannot be served (nothing today), and
+ * {@link io.shardgate.config.NotYetEnforced} lists
  * keys that are read but not acted on, which the CLI logs at start. docs/CONFIG.md is the reference for users.
  */
 package io.shardgate.config;

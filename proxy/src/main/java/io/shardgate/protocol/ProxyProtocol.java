@@ -26,12 +26,18 @@ public interface ProxyProtocol {
     ByteBuf failureReply(ByteBufAllocator alloc, String reason);
 
     /**
-     * Requests to send on a fresh backend connection before any client request (redis AUTH and SELECT), with
-     * the replies to expect; empty when there are none.
+     * Requests to send on a fresh backend connection before any client request (redis AUTH and SELECT), each
+     * with a check of its reply; empty when there are none.
      */
-    default java.util.List<ByteBuf> handshake(ByteBufAllocator alloc) {
+    default java.util.List<Handshake> handshake(ByteBufAllocator alloc) {
         return java.util.List.of();
     }
+
+    /**
+     * One request of a backend connection's handshake. {@code check} looks at the reply (which it does not own)
+     * and returns null when it is the expected one, else the reason to close the connection with.
+     */
+    record Handshake(ByteBuf request, java.util.function.Function<ByteBuf, String> check) {}
 
     /** A request a healthy server answers with a reply starting with {@code expectedReplyPrefix}. */
     record HealthProbe(byte[] request, String expectedReplyPrefix) {}

@@ -20,6 +20,8 @@ import io.shardgate.config.PoolConfig;
 import io.shardgate.config.ProxyConfig;
 import io.shardgate.protocol.ProxyProtocol;
 import io.shardgate.protocol.memcache.MemcacheProtocol;
+import io.shardgate.protocol.redis.RedisLimits;
+import io.shardgate.protocol.redis.RedisProtocol;
 import io.shardgate.routing.PoolRouter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -106,7 +108,7 @@ public final class ShardGateServer implements AutoCloseable {
 
     private static ProxyProtocol protocolFor(PoolConfig pool, ServerSettings settings) {
         if (pool.redis()) {
-            throw new IllegalArgumentException("pool '" + pool.name() + "': redis pools are not supported yet");
+            return new RedisProtocol(pool, RedisLimits.fromSystemProperties());
         }
         return new MemcacheProtocol(settings.maxValueBytes(), pool.failurePolicy());
     }

@@ -627,11 +627,10 @@ class ConfigLoaderTest {
     @Nested
     class SupportAndWarnings {
         @Test
-        void redisPoolsLoadButAreNotSupported() throws Exception {
-            ProxyConfig config = parse(pool("  redis: true\n"));
-            assertThatThrownBy(() -> ConfigLoader.checkSupported(config)).isInstanceOf(ConfigException.class)
-                    .hasMessage("conf/test.yml: pool 'alpha': key 'redis': redis pools are not supported yet; "
-                            + "shardgate serves memcached pools only for now");
+        void redisPoolsAreSupported() throws Exception {
+            ConfigLoader.checkSupported(parse(pool("  redis: true\n  redis_auth: pw\n  redis_db: 3\n")));
+            assertThat(ConfigLoader.warnings(parse(pool("  redis: true\n  redis_auth: pw\n  redis_db: 3\n"))))
+                    .isEmpty();
         }
 
         @Test

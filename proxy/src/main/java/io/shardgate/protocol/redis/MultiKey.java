@@ -1,0 +1,270 @@
+package io.shardgate.protocol.redis;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.shardgate.backend.FailureReasons;
+import io.shardgate.protocol.ClientContext;
+import io.shardgate.protocol.ReplyWaiter;
+import java.util.Arrays;
+
+/**
+ * A split command (MGET, MSET, DEL, UNLINK, EXISTS, TOUCH) whose keys live on several servers: one sub-request
+ * per server, not per key, and one reply merged back: MGET's values in the client's key order, the integer
+ * counts summed, MSET's {@code +OK} when every part said so. If a part fails, or a server answers with an error,
+ * the client gets that for the whole request, as from nutcracker. When every key is on one server, the request
+ * goes there as the client sent it.
+ */
+final class MultiKey {
+    private final RedisRequest request;
+    private final ReplyWaiter client;
+    private final ClientContext context;
+    /** The part (index into {@link #servers}) each key went to. */
+    private final int[] partOfKey;
+    private final int[] keysInPart;
+    private final int[] servers;
+    private final ByteBuf[] replies;
+    private String failure;
+    private int outstanding;
+
+    private MultiKey(RedisRequest request, ReplyWaiter client, ClientContext context, int[] partOfKey,
+            int[] keysInPart, int[] servers) {
+        this.request = request;
+        this.client = client;
+        this.context = context;
+        this.partOfKey = partOfKey;
+        this.keysInPart = keysInPart;
+        this.servers = servers;
+        this.replies = new ByteBuf[servers.length];
+        this.outstanding = servers.length;
+    }
+
+    /** Routes a split command. Owns {@code request}. */
+    static void dispatch(RedisRequest request, ClientContext context) {
+        ReplyWaiter client = context.nextReply();
+        ByteBuf frame = request.frame;
+        int keyCount = request.keyCount();
+        int[] serverOfKey = new int[keyCount];
+        boolean oneServer = true;
+        for (int k = 0; k < keyCount; k++) {
+            int arg = request.keyArg(k);
+            int server = context.route(frame, request.argOffset(arg), request.argLength(arg));
+            if (server < 0) {
+                frame.release();
+                client.onFailure(FailureReasons.NO_LIVE_SERVER);
+                return;
+            }
+            serverOfKey[k] = server;
+            oneServer &= server == serverOfKey[0];
+        }
+        if (oneServer) {
+            context.send(serverOfKey[0], frame, client);
+            return;
+        }
+        int[] partOfServer = new int[context.serverCount()];
+        Arrays.fill(partOfServer, -1);
+        int[] servers = new int[Math.min(keyCount, context.serverCount())];
+        int[] keysInPart = new int[servers.length];
+        int parts = 0;
+        int[] partOfKey = new int[keyCount];
+        for (int k = 0; k < keyCount; k++) {
+            int server = serverOfKey[k];
+            if (partOfServer[server] < 0) {
+                partOfServer[server] = parts;
+                servers[parts++] = server;
+            }
+            partOfKey[k] = partOfServer[server];
+            keysInPart[partOfKey[k]]++;
+        }
+        new MultiKey(request, client, context, partOfKey, Arrays.copyOf(keysInPart, parts),
+                Arrays.copyOf(servers, parts)).sendParts();
+    }
+
+    private void sendParts() {
+        for (int p = 0; p < servers.length; p++) {
+            context.send(servers[p], buildPart(p), new Part(p));
+        }
+    }
+
+    /** {@code *<n>\r\n} then the command name as the client spelled it, then this part's keys (and values). */
+    private ByteBuf buildPart(int part) {
+        ByteBuf frame = request.frame;
+        int step = request.keyStep();
+        int argc = 1 + keysInPart[part] * step;
+        int size = 16 + bulkSize(request.argLength(0));
+        for (int k = 0; k < partOfKey.length; k++) {
+            if (partOfKey[k] != part) continue;
+            for (int j = 0; j < step; j++) size += bulkSize(request.argLength(request.keyArg(k) + j));
+        }
+        ByteBuf out = context.alloc().directBuffer(size);
+        out.writeByte('*');
+        RespReplies.writeDecimal(out, argc);
+        out.writeByte('\r').writeByte('\n');
+        writeArg(out, frame, 0);
+        for (int k = 0; k < partOfKey.length; k++) {
+            if (partOfKey[k] != part) continue;
+            for (int j = 0; j < step; j++) writeArg(out, frame, request.keyArg(k) + j);
+        }
+        return out;
+    }
+
+    private static int bulkSize(int length) {
+        return 1 + RespReplies.decimalLength(length) + 2 + length + 2;
+    }
+
+    private void writeArg(ByteBuf out, ByteBuf frame, int arg) {
+        int length = request.argLength(arg);
+        out.writeByte('$');
+        RespReplies.writeDecimal(out, length);
+        out.writeByte('\r').writeByte('\n');
+        out.writeBytes(frame, request.argOffset(arg), length);
+        out.writeByte('\r').writeByte('\n');
+    }
+
+    private final class Part implements ReplyWaiter {
+        private final int index;
+
+        Part(int index) {
+            this.index = index;
+        }
+
+        @Override
+        public void onReply(ByteBuf frame) {
+            replies[index] = frame;
+            partDone();
+        }
+
+        @Override
+        public void onFailure(String reason) {
+            if (failure == null) failure = reason;
+            partDone();
+        }
+    }
+
+    private void partDone() {
+        if (--outstanding > 0) return;
+        try {
+            finish();
+        } finally {
+            for (ByteBuf reply : replies) {
+                if (reply != null) reply.release();
+            }
+            request.frame.release();
+        }
+    }
+
+    private void finish() {
+        if (failure != null) {
+            client.onFailure(failure);
+            return;
+        }
+        for (ByteBuf reply : replies) {
+            if (reply.getByte(reply.readerIndex()) == '-') { // a server's error answers for the whole request
+                client.onReply(reply.retainedSlice());
+                return;
+            }
+        }
+        switch (request.command.merge) {
+            case VALUES -> mergeValues();
+            case SUM -> sum();
+            case ALL_OK -> allOk();
+            default -> throw new IllegalStateException("not a split command: " + request.command);
+        }
+    }
+
+    private void sum() {
+        long total = 0;
+        for (ByteBuf reply : replies) {
+            int start = reply.readerIndex();
+            int end = reply.writerIndex();
+            long n = reply.getByte(start) == ':' && end - start >= 4
+                    ? RespReplies.parseLong(reply, start + 1, end - 2) : Long.MIN_VALUE;
+            if (n == Long.MIN_VALUE) {
+                unexpected();
+                return;
+            }
+            total += n;
+        }
+        client.onReply(RespReplies.integer(context.alloc(), total));
+    }
+
+    private void allOk() {
+        for (ByteBuf reply : replies) {
+            if (!reply.equals(RespReplies.OK)) {
+                unexpected();
+                return;
+            }
+        }
+        client.onReply(RespReplies.of(RespReplies.OK));
+    }
+
+    /**
+     * MGET: each part's reply is an array with one element per key of the part, in the part's key order. The
+     * merged reply is a new array header followed by slices of the parts' elements in the client's key order;
+     * keys next to each other on the same part share one slice.
+     */
+    private void mergeValues() {
+        int parts = replies.length;
+        int[][] elementStart = new int[parts][];
+        int[] partEnd = new int[parts];
+        for (int p = 0; p < parts; p++) {
+            ByteBuf reply = replies[p];
+            int pos = reply.readerIndex();
+            int end = reply.writerIndex();
+            int eol = reply.indexOf(pos, end, (byte) '\n');
+            long n = reply.getByte(pos) == '*' && eol > pos + 1 ? RespReplies.parseLong(reply, pos + 1, eol - 1) : -1;
+            if (n != keysInPart[p]) {
+                unexpected();
+                return;
+            }
+            int[] starts = new int[(int) n + 1];
+            pos = eol + 1;
+            for (int e = 0; e < n; e++) {
+                starts[e] = pos;
+                pos = RespReplyFramer.skipElement(reply, pos, end);
+                if (pos < 0) {
+                    unexpected();
+                    return;
+                }
+            }
+            starts[(int) n] = pos;
+            elementStart[p] = starts;
+            partEnd[p] = pos;
+        }
+        int keyCount = partOfKey.length;
+        ByteBuf header = context.alloc().directBuffer(16);
+        header.writeByte('*');
+        RespReplies.writeDecimal(header, keyCount);
+        header.writeByte('\r').writeByte('\n');
+        // Runs of consecutive keys answered by consecutive elements of one part become one slice.
+        int[] nextElement = new int[parts];
+        int runs = 0;
+        int[] runPart = new int[keyCount];
+        int[] runStart = new int[keyCount];
+        int[] runEnd = new int[keyCount];
+        int lastPart = -1;
+        for (int k = 0; k < keyCount; k++) {
+            int p = partOfKey[k];
+            int e = nextElement[p]++;
+            if (p == lastPart) {
+                runEnd[runs - 1] = elementStart[p][e + 1];
+            } else {
+                runPart[runs] = p;
+                runStart[runs] = elementStart[p][e];
+                runEnd[runs] = elementStart[p][e + 1];
+                runs++;
+                lastPart = p;
+            }
+        }
+        CompositeByteBuf merged = context.alloc().compositeDirectBuffer(runs + 1);
+        merged.addComponent(true, header);
+        for (int r = 0; r < runs; r++) {
+            merged.addComponent(true, replies[runPart[r]].retainedSlice(runStart[r], runEnd[r] - runStart[r]));
+        }
+        client.onReply(merged);
+    }
+
+    private void unexpected() {
+        client.onReply(RespReplies.error(context.alloc(), "ERR unexpected reply from a server to a split '"
+                + request.command.name + "'"));
+    }
+}

@@ -1,0 +1,166 @@
+package io.shardgate.protocol.redis;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.shardgate.backend.FailureReasons;
+import io.shardgate.config.PoolConfig;
+import io.shardgate.protocol.ClientContext;
+import io.shardgate.protocol.ProxyProtocol;
+import io.shardgate.protocol.ReplyWaiter;
+import io.shardgate.server.ShardGateVersion;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The redis protocol (RESP2 on both sides): single-key commands forwarded as the client sent them and their
+ * replies passed back as received; MGET, MSET, DEL, UNLINK, EXISTS and TOUCH split per server and merged;
+ * commands whose keys must live together forwarded when they do; the rest answered or refused by the proxy.
+ * Backend connections authenticate ({@code redis_auth}) and select the pool's database ({@code redis_db}) first.
+ */
+public final class RedisProtocol implements ProxyProtocol {
+    private final RedisLimits limits;
+    private final byte[] password;
+    private final int db;
+
+    public RedisProtocol(PoolConfig pool, RedisLimits limits) {
+        this.limits = limits;
+        this.password = pool.redisAuth() == null ? null : pool.redisAuth().getBytes(StandardCharsets.UTF_8);
+        this.db = pool.redisDb();
+    }
+
+    @Override
+    public ChannelHandler newRequestDecoder() {
+        return new RespRequestDecoder(limits, password, ShardGateVersion.get());
+    }
+
+    @Override
+    public ChannelHandler newReplyFramer() {
+        return new RespReplyFramer();
+    }
+
+    @Override
+    public void dispatch(Object message, ClientContext client) {
+        if (message instanceof RedisRequest request) {
+            dispatch(request, client);
+        } else if (message instanceof LocalReply local) {
+            client.nextReply().onReply(local.reply());
+            switch (local.then()) {
+                case CLOSE -> client.closeAfterReplies();
+                case PROTOCOL_ERROR -> client.closeOnProtocolError("redis protocol error");
+                case CONTINUE -> { }
+            }
+        } else {
+            discard(message);
+            throw new IllegalArgumentException("not a redis request: " + message);
+        }
+    }
+
+    private static void dispatch(RedisRequest request, ClientContext client) {
+        switch (request.command.kind) {
+            case SPLIT -> MultiKey.dispatch(request, client);
+            case TOGETHER -> together(request, client);
+            default -> { // SINGLE, ANY_SERVER: one routing argument
+                ReplyWaiter waiter = client.nextReply();
+                int arg = request.keyArg(0);
+                int server = client.route(request.frame, request.argOffset(arg), request.argLength(arg));
+                send(request, client, server, waiter);
+            }
+        }
+    }
+
+    /** Keys that must be on one server: forwarded whole to it, or refused when they are not. */
+    private static void together(RedisRequest request, ClientContext client) {
+        ReplyWaiter waiter = client.nextReply();
+        int server = -1;
+        for (int k = 0; k < request.keyCount(); k++) {
+            int arg = request.keyArg(k);
+            int s = client.route(request.frame, request.argOffset(arg), request.argLength(arg));
+            if (s < 0) {
+                server = -1;
+                break;
+            }
+            if (k > 0 && s != server) {
+                request.frame.release();
+                waiter.onReply(RespReplies.error(client.alloc(), "ERR keys of '" + request.command.name
+                        + "' are on different servers; keep them together with a hash tag"));
+                return;
+            }
+            server = s;
+        }
+        send(request, client, server, waiter);
+    }
+
+    private static void send(RedisRequest request, ClientContext client, int server, ReplyWaiter waiter) {
+        if (server < 0) {
+            request.frame.release();
+            waiter.onFailure(FailureReasons.NO_LIVE_SERVER);
+            return;
+        }
+        client.send(server, request.frame, waiter);
+    }
+
+    @Override
+    public void discard(Object message) {
+        if (message instanceof RedisRequest request) {
+            request.frame.release();
+        } else if (message instanceof LocalReply local) {
+            local.reply().release();
+        } else {
+            ReferenceCountUtil.release(message);
+        }
+    }
+
+    /** {@code -ERR <reason>}, nutcracker's form for a request that failed at or before the server. */
+    private static final HealthProbe PING_PROBE =
+            new HealthProbe("*1\r\n$4\r\nPING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "+PONG");
+
+    @Override
+    public HealthProbe healthProbe() {
+        return PING_PROBE;
+    }
+
+    @Override
+    public ByteBuf failureReply(ByteBufAllocator alloc, String reason) {
+        return RespReplies.error(alloc, "ERR " + reason);
+    }
+
+    /** AUTH with redis_auth and SELECT with a redis_db other than 0, each expecting {@code +OK}. */
+    @Override
+    public List<Handshake> handshake(ByteBufAllocator alloc) {
+        List<Handshake> steps = new ArrayList<>(2);
+        if (password != null) {
+            ByteBuf auth = command(alloc, "AUTH".getBytes(StandardCharsets.US_ASCII), password);
+            steps.add(new Handshake(auth, reply -> expectOk(reply, "AUTH")));
+        }
+        if (db != 0) {
+            ByteBuf select = command(alloc, "SELECT".getBytes(StandardCharsets.US_ASCII),
+                    Integer.toString(db).getBytes(StandardCharsets.US_ASCII));
+            steps.add(new Handshake(select, reply -> expectOk(reply, "SELECT " + db)));
+        }
+        return steps;
+    }
+
+    private static ByteBuf command(ByteBufAllocator alloc, byte[]... words) {
+        ByteBuf buf = alloc.buffer(64);
+        buf.writeByte('*');
+        RespReplies.writeDecimal(buf, words.length);
+        buf.writeByte('\r').writeByte('\n');
+        for (byte[] word : words) {
+            buf.writeByte('$');
+            RespReplies.writeDecimal(buf, word.length);
+            buf.writeByte('\r').writeByte('\n').writeBytes(word).writeByte('\r').writeByte('\n');
+        }
+        return buf;
+    }
+
+    private static String expectOk(ByteBuf reply, String what) {
+        if (reply.equals(RespReplies.OK)) return null;
+        int length = Math.min(reply.readableBytes(), 200);
+        String text = reply.toString(reply.readerIndex(), length, StandardCharsets.ISO_8859_1).strip();
+        if (text.startsWith("-")) text = text.substring(1);
+        return what + " to server failed: " + text;
+    }
+}

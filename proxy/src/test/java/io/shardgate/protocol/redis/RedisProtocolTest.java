@@ -1,0 +1,212 @@
+package io.shardgate.protocol.redis;
+
+import static io.shardgate.protocol.redis.RespHarness.resp;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.shardgate.config.ListenAddress;
+import io.shardgate.config.PoolConfig;
+import io.shardgate.config.ServerConfig;
+import io.shardgate.protocol.ClientContext;
+import io.shardgate.protocol.ProxyProtocol;
+import io.shardgate.protocol.ReplyWaiter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Dispatch against a fake client context: what goes to which server, and how split replies merge or fail. */
+class RedisProtocolTest {
+    private static final PoolConfig POOL = PoolConfig.withDefaults("p", ListenAddress.tcp("127.0.0.1", 0),
+            List.of(new ServerConfig("127.0.0.1", 1, 1, null), new ServerConfig("127.0.0.1", 2, 1, null)));
+
+    /** Keys starting with 'a' go to server 0, the rest to server 1; "dead" has no live server. */
+    static final class FakeClient implements ClientContext {
+        record Sent(int server, String request, ReplyWaiter waiter) {}
+
+        final List<Sent> sent = new ArrayList<>();
+        final List<String> replies = new ArrayList<>();
+        boolean closing;
+
+        @Override
+        public ReplyWaiter nextReply() {
+            return new ReplyWaiter() {
+                @Override
+                public void onReply(ByteBuf frame) {
+                    replies.add(RespHarness.text(frame));
+                    frame.release();
+                }
+
+                @Override
+                public void onFailure(String reason) {
+                    replies.add("failed: " + reason);
+                }
+            };
+        }
+
+        @Override
+        public int route(ByteBuf buf, int offset, int length) {
+            String key = buf.toString(offset, length, StandardCharsets.ISO_8859_1);
+            return key.equals("dead") ? -1 : key.startsWith("a") ? 0 : 1;
+        }
+
+        @Override
+        public int route(byte[] key, int offset, int length) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void send(int serverIndex, ByteBuf request, ReplyWaiter waiter) {
+            sent.add(new Sent(serverIndex, RespHarness.text(request), waiter));
+            request.release();
+        }
+
+        @Override
+        public void closeAfterReplies() {
+            closing = true;
+        }
+
+        @Override
+        public void closeOnProtocolError(String reason) {
+            closing = true;
+        }
+
+        @Override
+        public ByteBufAllocator alloc() {
+            return PooledByteBufAllocator.DEFAULT;
+        }
+
+        @Override
+        public int serverCount() {
+            return 2;
+        }
+
+        void answer(int i, String reply) {
+            sent.get(i).waiter().onReply(buf(reply));
+        }
+    }
+
+    private final RedisProtocol protocol = new RedisProtocol(POOL, RedisLimits.defaults());
+    private final EmbeddedChannel decoder = new EmbeddedChannel(protocol.newRequestDecoder());
+    private final FakeClient client = new FakeClient();
+
+    @AfterEach
+    void close() {
+        decoder.finishAndReleaseAll();
+    }
+
+    private void request(String bytes) {
+        decoder.writeInbound(buf(bytes));
+        Object msg;
+        while ((msg = decoder.readInbound()) != null) protocol.dispatch(msg, client);
+    }
+
+    private static ByteBuf buf(String s) {
+        return PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(s.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    @Test
+    void singleKeyIsForwardedAsSent() {
+        request(resp("GET", "bkey"));
+        assertThat(client.sent).singleElement().satisfies(s -> {
+            assertThat(s.server()).isEqualTo(1);
+            assertThat(s.request()).isEqualTo(RespHarness.esc(resp("GET", "bkey")));
+        });
+        client.answer(0, "$1\r\nv\r\n");
+        assertThat(client.replies).containsExactly("$1\\r\\nv\\r\\n");
+    }
+
+    @Test
+    void mgetSplitsOnePartPerServerAndMergesInKeyOrder() {
+        request(resp("mget", "a1", "b1", "a2", "a3", "b2"));
+        assertThat(client.sent).extracting(FakeClient.Sent::server).containsExactly(0, 1);
+        assertThat(client.sent.get(0).request()).isEqualTo(RespHarness.esc(resp("mget", "a1", "a2", "a3")));
+        assertThat(client.sent.get(1).request()).isEqualTo(RespHarness.esc(resp("mget", "b1", "b2")));
+        client.answer(1, "*2\r\n$2\r\nB1\r\n$-1\r\n");
+        assertThat(client.replies).isEmpty();
+        client.answer(0, "*3\r\n$2\r\nA1\r\n$2\r\nA2\r\n$-1\r\n");
+        assertThat(client.replies).containsExactly(
+                RespHarness.esc("*5\r\n$2\r\nA1\r\n$2\r\nB1\r\n$2\r\nA2\r\n$-1\r\n$-1\r\n"));
+    }
+
+    @Test
+    void msetAndCounts() {
+        request(resp("MSET", "a", "1", "b", "2", "ax", "3") + resp("del", "a", "b", "c") + resp("mset", "b", "1", "c", "2"));
+        assertThat(client.sent.get(0).request()).isEqualTo(RespHarness.esc(resp("MSET", "a", "1", "ax", "3")));
+        assertThat(client.sent.get(1).request()).isEqualTo(RespHarness.esc(resp("MSET", "b", "2")));
+        assertThat(client.sent.get(4).request()).isEqualTo(RespHarness.esc(resp("mset", "b", "1", "c", "2")));
+        client.answer(0, "+OK\r\n");
+        client.answer(1, "+OK\r\n");
+        client.answer(2, ":1\r\n");
+        client.answer(3, ":2\r\n");
+        client.answer(4, "+OK\r\n");
+        assertThat(client.replies).containsExactly("+OK\\r\\n", ":3\\r\\n", "+OK\\r\\n");
+    }
+
+    @Test
+    void aFailedOrErrorPartAnswersForTheWhole() {
+        request(resp("mget", "a", "b") + resp("del", "a", "b") + resp("exists", "a", "b"));
+        client.sent.get(0).waiter().onFailure("Connection refused");
+        client.answer(1, "*1\r\n$1\r\nx\r\n");
+        client.answer(2, ":1\r\n");
+        client.answer(3, "-ERR boom\r\n");
+        client.answer(4, "*1\r\n:1\r\n"); // not what EXISTS answers
+        client.answer(5, ":1\r\n");
+        assertThat(client.replies).containsExactly("failed: Connection refused", "-ERR boom\\r\\n",
+                "-ERR unexpected reply from a server to a split 'exists'\\r\\n");
+    }
+
+    @Test
+    void noLiveServer() {
+        request(resp("get", "dead") + resp("mget", "a", "dead") + resp("rename", "dead", "a"));
+        assertThat(client.sent).isEmpty();
+        assertThat(client.replies).containsExactly("failed: No live servers in pool", "failed: No live servers in pool",
+                "failed: No live servers in pool");
+        assertThat(protocol.failureReply(PooledByteBufAllocator.DEFAULT, "No live servers in pool"))
+                .satisfies(b -> {
+                    assertThat(RespHarness.text(b)).isEqualTo("-ERR No live servers in pool\\r\\n");
+                    b.release();
+                });
+    }
+
+    @Test
+    void togetherGoesWholeOrIsRefused() {
+        request(resp("rename", "a1", "a2") + resp("rename", "a1", "b1") + resp("eval", "s", "2", "b", "bb", "a"));
+        assertThat(client.sent).extracting(FakeClient.Sent::server).containsExactly(0, 1);
+        assertThat(client.replies).containsExactly(
+                "-ERR keys of 'rename' are on different servers; keep them together with a hash tag\\r\\n");
+        client.answer(0, "+OK\r\n");
+        client.answer(1, ":1\r\n");
+    }
+
+    @Test
+    void quitAndProtocolErrorsClose() {
+        request(resp("quit"));
+        assertThat(client.replies).containsExactly("+OK\\r\\n");
+        assertThat(client.closing).isTrue();
+    }
+
+    @Test
+    void handshakeAuthenticatesAndSelects() {
+        PoolConfig pool = new PoolConfig("p", ListenAddress.tcp("127.0.0.1", 0), POOL.hash(), null, POOL.distribution(),
+                -1, 512, 0, true, "pw", 12, false, false, 1, 30_000, 2, false, POOL.servers());
+        List<ProxyProtocol.Handshake> steps = new RedisProtocol(pool, RedisLimits.defaults())
+                .handshake(PooledByteBufAllocator.DEFAULT);
+        assertThat(steps).hasSize(2);
+        assertThat(RespHarness.text(steps.get(0).request())).isEqualTo(RespHarness.esc(resp("AUTH", "pw")));
+        assertThat(RespHarness.text(steps.get(1).request())).isEqualTo(RespHarness.esc(resp("SELECT", "12")));
+        ByteBuf ok = buf("+OK\r\n");
+        ByteBuf wrong = buf("-WRONGPASS nope\r\n");
+        assertThat(steps.get(0).check().apply(ok)).isNull();
+        assertThat(steps.get(0).check().apply(wrong)).isEqualTo("AUTH to server failed: WRONGPASS nope");
+        assertThat(steps.get(1).check().apply(wrong)).isEqualTo("SELECT 12 to server failed: WRONGPASS nope");
+        ok.release();
+        wrong.release();
+        steps.forEach(s -> s.request().release());
+        assertThat(protocol.handshake(PooledByteBufAllocator.DEFAULT)).isEmpty();
+    }
+}
