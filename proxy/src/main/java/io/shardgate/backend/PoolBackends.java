@@ -7,23 +7,28 @@ import io.shardgate.protocol.ProxyProtocol;
 import io.shardgate.routing.PoolRouter;
 import io.shardgate.server.FlushBatcher;
 import io.shardgate.server.Transport;
+import io.shardgate.stats.HeldQueue;
+import io.shardgate.stats.HeldSource;
+import io.shardgate.stats.PoolCounters;
 import java.util.List;
 
 /**
  * One worker's connections to every server of one pool: {@code server_connections} links per server, opened
  * on first use (or at start with {@code preconnect}). Owned by the worker's thread; nothing here is shared.
  */
-public final class PoolBackends {
+public final class PoolBackends implements HeldSource {
     private static final int DEFAULT_CONNECT_TIMEOUT_MILLIS = 5_000;
 
     private final PoolConfig pool;
     private final PoolRouter router;
     private final ServerLink[][] links;
+    private final PoolCounters counters;
 
     public PoolBackends(PoolConfig pool, PoolRouter router, ProxyProtocol protocol, EventLoop loop,
-            Transport transport, FlushBatcher flusher) {
+            Transport transport, FlushBatcher flusher, PoolCounters counters) {
         this.pool = pool;
         this.router = router;
+        this.counters = counters;
         List<ServerConfig> servers = pool.servers();
         int perServer = Math.max(1, pool.serverConnections());
         // A connect counts against the request timeout when there is one, as in nutcracker.
@@ -32,7 +37,8 @@ public final class PoolBackends {
         links = new ServerLink[servers.size()][perServer];
         for (int s = 0; s < servers.size(); s++) {
             for (int c = 0; c < perServer; c++) {
-                links[s][c] = new ServerLink(servers.get(s), protocol, loop, transport, flusher, connectTimeout);
+                links[s][c] = new ServerLink(servers.get(s), protocol, loop, transport, flusher, connectTimeout,
+                        counters.server(s));
             }
         }
     }
@@ -43,6 +49,16 @@ public final class PoolBackends {
 
     public PoolConfig pool() {
         return pool;
+    }
+
+    /** This worker's stats for the pool. */
+    public PoolCounters counters() {
+        return counters;
+    }
+
+    @Override
+    public void countHeld(int server, HeldQueue into) {
+        for (ServerLink link : links[server]) link.countHeld(into);
     }
 
     public int serverCount() {

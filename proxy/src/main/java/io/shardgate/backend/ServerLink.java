@@ -15,8 +15,11 @@ import io.shardgate.protocol.ProxyProtocol;
 import io.shardgate.protocol.ReplyWaiter;
 import io.shardgate.server.FlushBatcher;
 import io.shardgate.server.Transport;
+import io.shardgate.stats.HeldQueue;
+import io.shardgate.stats.ServerCounters;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +46,7 @@ public final class ServerLink extends ChannelInboundHandlerAdapter implements Fl
     private final Transport transport;
     private final FlushBatcher flusher;
     private final int connectTimeoutMillis;
+    private final ServerCounters stats;
     private final ArrayDeque<ReplyWaiter> inFlight = new ArrayDeque<>();
     private final ArrayDeque<ByteBuf> heldRequests = new ArrayDeque<>();
     private final ArrayDeque<ReplyWaiter> heldWaiters = new ArrayDeque<>();
@@ -57,13 +61,14 @@ public final class ServerLink extends ChannelInboundHandlerAdapter implements Fl
     private String closeReason;
 
     public ServerLink(ServerConfig server, ProxyProtocol protocol, EventLoop loop, Transport transport,
-            FlushBatcher flusher, int connectTimeoutMillis) {
+            FlushBatcher flusher, int connectTimeoutMillis, ServerCounters stats) {
         this.server = server;
         this.protocol = protocol;
         this.loop = loop;
         this.transport = transport;
         this.flusher = flusher;
         this.connectTimeoutMillis = connectTimeoutMillis;
+        this.stats = stats;
     }
 
     /** Sends a request, taking ownership of it. {@code waiter} is null for requests the server won't answer. */
@@ -144,6 +149,7 @@ public final class ServerLink extends ChannelInboundHandlerAdapter implements Fl
 
     private void onConnected() {
         state = State.CONNECTED;
+        stats.connected();
         backoffNanos = MIN_BACKOFF_NANOS;
         log.debug("connected to {}", server.address());
         while (!heldRequests.isEmpty()) {
@@ -154,6 +160,7 @@ public final class ServerLink extends ChannelInboundHandlerAdapter implements Fl
 
     private void onConnectFailed(Throwable cause) {
         connectFailure = FailureReasons.of(cause);
+        stats.connectFailed(connectFailure);
         log.debug("connect to {} failed: {}", server.address(), connectFailure);
         state = State.BACKING_OFF;
         retryAtNanos = System.nanoTime() + backoffNanos;
@@ -201,6 +208,7 @@ public final class ServerLink extends ChannelInboundHandlerAdapter implements Fl
         if (ctx.channel() != channel || state != State.CONNECTED) return; // a late event of an older connection
         String reason = closeReason != null ? closeReason : FailureReasons.CONNECTION_CLOSED;
         log.info("connection to {} closed: {}", server.address(), reason);
+        stats.closed(reason);
         state = State.IDLE;
         channel = null;
         closeReason = null;
@@ -212,6 +220,12 @@ public final class ServerLink extends ChannelInboundHandlerAdapter implements Fl
     public void close(String reason) {
         closeWith(reason);
         failHeld(reason);
+    }
+
+    /** Stats: adds the requests held while the connection opens (in_queue). On the worker's thread. */
+    public void countHeld(HeldQueue into) {
+        Iterator<ReplyWaiter> waiters = heldWaiters.iterator();
+        for (ByteBuf request : heldRequests) into.add(request.readableBytes(), waiters.next() != NO_REPLY);
     }
 
     public int inFlightCount() {

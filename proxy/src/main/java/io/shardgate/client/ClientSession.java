@@ -12,6 +12,7 @@ import io.shardgate.protocol.ClientContext;
 import io.shardgate.protocol.ProxyProtocol;
 import io.shardgate.protocol.ReplyWaiter;
 import io.shardgate.server.FlushBatcher;
+import io.shardgate.stats.PoolCounters;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +34,10 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     private final FlushBatcher flusher;
     private final ArrayDeque<ReplySlot> owed = new ArrayDeque<>();
     private final int connectionPick;
+    private final PoolCounters stats;
+    /** Counted as a connection in the stats; closed by an error rather than by the client (client_err). */
+    private boolean counted;
+    private boolean failed;
     private Channel channel;
     private boolean flushQueued;
     private boolean closing;
@@ -44,11 +49,14 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
         this.backends = backends;
         this.flusher = flusher;
         this.connectionPick = connectionPick;
+        this.stats = backends.counters();
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         channel = ctx.channel();
+        counted = true;
+        stats.clientConnected();
         super.channelActive(ctx);
     }
 
@@ -81,6 +89,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         closed = true;
+        if (counted) stats.clientClosed(failed);
         releaseDoneReplies();
         super.channelInactive(ctx);
     }
@@ -88,6 +97,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("client {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        failed = true;
         ctx.close();
     }
 
@@ -112,6 +122,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     @Override
     public void send(int serverIndex, ByteBuf request, ReplyWaiter waiter) {
+        waiter = stats.server(serverIndex).forward(request, waiter);
         backends.link(serverIndex, connectionPick).send(request, waiter);
     }
 
@@ -124,6 +135,7 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
     @Override
     public void closeOnProtocolError(String reason) {
         log.debug("closing client {}: {}", channel.remoteAddress(), reason);
+        failed = true;
         closeAfterReplies();
     }
 
@@ -139,7 +151,19 @@ public final class ClientSession extends ChannelInboundHandlerAdapter implements
 
     // ---- reply order ----
 
+    @Override
+    public void countFragments(int n) {
+        stats.fragments(n);
+    }
+
+    @Override
+    public void countCommand(int id) {
+        stats.command(id);
+    }
+
+    /** The error reply for a request that could not be forwarded or answered (counted as forward_error). */
     ByteBuf failureReply(String reason) {
+        stats.forwardError();
         return protocol.failureReply(alloc(), reason);
     }
 

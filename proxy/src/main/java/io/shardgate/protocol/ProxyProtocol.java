@@ -32,4 +32,9 @@ public interface ProxyProtocol {
     default java.util.List<ByteBuf> handshake(ByteBufAllocator alloc) {
         return java.util.List.of();
     }
+
+    /** The names of the commands counted per command in the stats, indexed as {@link ClientContext#countCommand} counts them. */
+    default java.util.List<String> commandNames() {
+        return java.util.List.of();
+    }
 }
