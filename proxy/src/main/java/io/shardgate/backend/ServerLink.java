@@ -16,6 +16,7 @@ import io.shardgate.protocol.ReplyWaiter;
 import io.shardgate.server.FlushBatcher;
 import io.shardgate.server.Transport;
 import io.shardgate.stats.HeldQueue;
+import io.shardgate.stats.RateLimitedLog;
 import io.shardgate.stats.ServerCounters;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -32,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServerLink extends ChannelInboundHandlerAdapter implements FlushBatcher.Target {
     private static final Logger log = LoggerFactory.getLogger(ServerLink.class);
+    /** Connection events, at most one line per server and kind of event every 10 s (every worker has links). */
+    private static final RateLimitedLog events = new RateLimitedLog(log, 10, TimeUnit.SECONDS);
 
     /** Requests held while connecting; past this a new request fails at once instead of growing the queue. */
     static final int MAX_QUEUED_WHILE_CONNECTING = 16_384;
@@ -151,7 +154,7 @@ public final class ServerLink extends ChannelInboundHandlerAdapter implements Fl
         state = State.CONNECTED;
         stats.connected();
         backoffNanos = MIN_BACKOFF_NANOS;
-        log.debug("connected to {}", server.address());
+        events.info(server.address(), "connected", "connected to server {}", server.address());
         while (!heldRequests.isEmpty()) {
             ReplyWaiter waiter = heldWaiters.poll();
             write(heldRequests.poll(), waiter == NO_REPLY ? null : waiter);
@@ -161,7 +164,7 @@ public final class ServerLink extends ChannelInboundHandlerAdapter implements Fl
     private void onConnectFailed(Throwable cause) {
         connectFailure = FailureReasons.of(cause);
         stats.connectFailed(connectFailure);
-        log.debug("connect to {} failed: {}", server.address(), connectFailure);
+        events.warn(server.address(), "connect failed", "connect to server {} failed: {}", server.address(), connectFailure);
         state = State.BACKING_OFF;
         retryAtNanos = System.nanoTime() + backoffNanos;
         backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
@@ -207,7 +210,7 @@ public final class ServerLink extends ChannelInboundHandlerAdapter implements Fl
     public void channelInactive(ChannelHandlerContext ctx) {
         if (ctx.channel() != channel || state != State.CONNECTED) return; // a late event of an older connection
         String reason = closeReason != null ? closeReason : FailureReasons.CONNECTION_CLOSED;
-        log.info("connection to {} closed: {}", server.address(), reason);
+        events.info(server.address(), "closed", "connection to server {} closed: {}", server.address(), reason);
         stats.closed(reason);
         state = State.IDLE;
         channel = null;
