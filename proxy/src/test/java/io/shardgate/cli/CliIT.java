@@ -195,6 +195,7 @@ class CliIT {
         signal("HUP", daemonPid);
         awaitExists(log, Duration.ofSeconds(10));
         signal("TTIN", daemonPid);
+        awaitContains(log, "up log level to 7", Duration.ofSeconds(10)); // each signal has its own handler thread
         signal("TTOU", daemonPid);
         awaitContains(log, "down log level to 6", Duration.ofSeconds(10));
         assertThat(Files.readString(rotated)).contains("signal 1 (SIGHUP) received, reopening log file");
