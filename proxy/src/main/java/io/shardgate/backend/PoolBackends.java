@@ -7,6 +7,9 @@ import io.shardgate.protocol.ProxyProtocol;
 import io.shardgate.routing.PoolRouter;
 import io.shardgate.server.FlushBatcher;
 import io.shardgate.server.Transport;
+import io.shardgate.stats.HeldQueue;
+import io.shardgate.stats.HeldSource;
+import io.shardgate.stats.PoolCounters;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -15,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * on first use (or at start with {@code preconnect}). Owned by the worker's thread; nothing here is shared
  * except the router and the pool's health, which are built for that.
  */
-public final class PoolBackends {
+public final class PoolBackends implements HeldSource {
     private static final int DEFAULT_CONNECT_TIMEOUT_MILLIS = 5_000;
 
     private final PoolConfig pool;
@@ -23,12 +26,14 @@ public final class PoolBackends {
     private final PoolHealth health;
     private final ServerLink[][] links;
     private final long timeoutNanos;
+    private final PoolCounters counters;
 
     public PoolBackends(PoolConfig pool, PoolRouter router, PoolHealth health, ProxyProtocol protocol, EventLoop loop,
-            Transport transport, FlushBatcher flusher) {
+            Transport transport, FlushBatcher flusher, PoolCounters counters) {
         this.pool = pool;
         this.router = router;
         this.health = health;
+        this.counters = counters;
         this.timeoutNanos = pool.hasTimeout() ? TimeUnit.MILLISECONDS.toNanos(pool.timeoutMs()) : 0;
         List<ServerConfig> servers = pool.servers();
         int perServer = Math.max(1, pool.serverConnections());
@@ -39,7 +44,7 @@ public final class PoolBackends {
         for (int s = 0; s < servers.size(); s++) {
             for (int c = 0; c < perServer; c++) {
                 links[s][c] = new ServerLink(new ServerLink.Settings(s, servers.get(s), protocol, loop, transport,
-                        flusher, health, connectTimeout, pool.tcpKeepalive()));
+                        flusher, health, connectTimeout, pool.tcpKeepalive(), counters.server(s)));
             }
         }
     }
@@ -54,6 +59,16 @@ public final class PoolBackends {
 
     public PoolConfig pool() {
         return pool;
+    }
+
+    /** This worker's stats for the pool. */
+    public PoolCounters counters() {
+        return counters;
+    }
+
+    @Override
+    public void countHeld(int server, HeldQueue into) {
+        for (ServerLink link : links[server]) link.countHeld(into);
     }
 
     public int serverCount() {

@@ -14,8 +14,12 @@ import io.shardgate.protocol.ProxyProtocol;
 import io.shardgate.protocol.ReplyWaiter;
 import io.shardgate.server.FlushBatcher;
 import io.shardgate.server.Transport;
+import io.shardgate.stats.HeldQueue;
+import io.shardgate.stats.RateLimitedLog;
+import io.shardgate.stats.ServerCounters;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ServerLink extends FlushBatcher.Target {
     private static final Logger log = LoggerFactory.getLogger(ServerLink.class);
+    /** Connection events, at most one line per server and kind of event every 10 s (every worker has links). */
+    private static final RateLimitedLog events = new RateLimitedLog(log, 10, TimeUnit.SECONDS);
 
     /** Requests held while connecting; past this a new request fails at once instead of growing the queue. */
     static final int MAX_QUEUED_WHILE_CONNECTING = 16_384;
@@ -39,11 +45,13 @@ public final class ServerLink extends FlushBatcher.Target {
 
     /** Where a link belongs and what it reports to. */
     public record Settings(int serverIndex, ServerConfig server, ProxyProtocol protocol, EventLoop loop,
-            Transport transport, FlushBatcher flusher, PoolHealth health, int connectTimeoutMillis, boolean keepalive) {}
+            Transport transport, FlushBatcher flusher, PoolHealth health, int connectTimeoutMillis, boolean keepalive,
+            ServerCounters stats) {}
 
     private final Settings settings;
     private final ServerConfig server;
     private final InFlightQueue inFlight = new InFlightQueue();
+    private final ServerCounters stats;
     private final ArrayDeque<ByteBuf> heldRequests = new ArrayDeque<>();
     private final ArrayDeque<ReplyWaiter> heldWaiters = new ArrayDeque<>();
     private State state = State.IDLE;
@@ -59,6 +67,7 @@ public final class ServerLink extends FlushBatcher.Target {
     public ServerLink(Settings settings) {
         this.settings = settings;
         this.server = settings.server();
+        this.stats = settings.stats();
     }
 
     /** Sends a request, taking ownership of it. {@code waiter} is null for requests the server won't answer. */
@@ -141,8 +150,9 @@ public final class ServerLink extends FlushBatcher.Target {
     private void onConnected() {
         state = State.CONNECTED;
         closeReason = null; // a fresh connection: nothing read on it is to be dropped
+        stats.connected();
         backoffNanos = MIN_BACKOFF_NANOS;
-        log.debug("connected to {}", server.address());
+        events.info(server.address(), "connected", "connected to server {}", server.address());
         for (ProxyProtocol.Handshake step : settings.protocol().handshake(channel.alloc())) {
             write(step.request(), new HandshakeReply(step)); // before any client request
         }
@@ -182,10 +192,9 @@ public final class ServerLink extends FlushBatcher.Target {
 
     private void onConnectFailed(Throwable cause) {
         connectFailure = shuttingDown ? closeReason : FailureReasons.of(cause);
-        if (backoffNanos == MIN_BACKOFF_NANOS && !shuttingDown) { // the first failure of a run, not each retry
-            log.warn("cannot connect to {}: {}", server.address(), connectFailure);
-        } else {
-            log.debug("connect to {} failed again: {}", server.address(), connectFailure);
+        if (!shuttingDown) {
+            stats.connectFailed(connectFailure);
+            events.warn(server.address(), "connect failed", "connect to server {} failed: {}", server.address(), connectFailure);
         }
         state = State.BACKING_OFF;
         retryAtNanos = System.nanoTime() + backoffNanos;
@@ -250,7 +259,10 @@ public final class ServerLink extends FlushBatcher.Target {
     public void channelInactive(ChannelHandlerContext ctx) {
         if (ctx.channel() != channel || state != State.CONNECTED) return; // a late event of an older connection
         String reason = closeReason != null ? closeReason : FailureReasons.CONNECTION_CLOSED;
-        if (!shuttingDown) log.info("connection to {} closed: {}", server.address(), reason);
+        if (!shuttingDown) {
+            events.info(server.address(), "closed", "connection to server {} closed: {}", server.address(), reason);
+            stats.closed(reason);
+        }
         state = State.IDLE;
         channel = null;
         closeReason = null;
@@ -265,6 +277,12 @@ public final class ServerLink extends FlushBatcher.Target {
         closeReason = reason;
         if (channel != null) channel.close();
         failHeld(reason);
+    }
+
+    /** Stats: adds the requests held while the connection opens (in_queue). On the worker's thread. */
+    public void countHeld(HeldQueue into) {
+        Iterator<ReplyWaiter> waiters = heldWaiters.iterator();
+        for (ByteBuf request : heldRequests) into.add(request.readableBytes(), waiters.next() != NO_REPLY);
     }
 
     public int inFlightCount() {

@@ -36,6 +36,7 @@ import picocli.CommandLine.Spec;
             "shardgate [-hVtdD] [-v verbosity level] [-o output file]",
             "                 [-c conf file] [-s stats port] [-a stats addr]",
             "                 [-i stats interval] [-p pid file] [-m mbuf size] [--threads N]",
+            "                 [--admin-port N] [--admin-addr S]",
         },
         optionListHeading = "%nOptions:%n",
         sortOptions = false,
@@ -61,7 +62,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = {"-d", "--daemonize"}, description = "run as a daemon")
     boolean daemonize;
 
-    @Option(names = {"-D", "--describe-stats"}, description = "print stats description and exit (not available yet)")
+    @Option(names = {"-D", "--describe-stats"}, description = "print stats description and exit")
     boolean describeStats;
 
     @Option(names = {"-v", "--verbose"}, paramLabel = "N",
@@ -76,7 +77,7 @@ public final class Main implements Callable<Integer> {
     String confFile = DEFAULT_CONF;
 
     @Option(names = {"-s", "--stats-port"}, paramLabel = "N",
-            description = "set stats monitoring port (default: 22222; stats are not served yet)")
+            description = "set stats monitoring port (default: 22222)")
     String statsPort;
 
     @Option(names = {"-a", "--stats-addr"}, paramLabel = "S",
@@ -97,6 +98,14 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N",
             description = "set number of worker threads (default: number of cores)")
     String threads;
+
+    @Option(names = "--admin-port", paramLabel = "N",
+            description = "set HTTP port for Prometheus /metrics and /health (default: off)")
+    String adminPort;
+
+    @Option(names = "--admin-addr", paramLabel = "S",
+            description = "set HTTP admin ip (default: the stats monitoring ip)")
+    String adminAddr;
 
     private List<String> originalArgs = List.of();
 
@@ -150,10 +159,7 @@ public final class Main implements Callable<Integer> {
             out.println("This is shardgate-" + version());
             out.println();
             if (help) spec.commandLine().usage(out);
-            if (describeStats) {
-                err.println("shardgate: --describe-stats is not available yet: shardgate does not serve stats yet");
-                return 1;
-            }
+            if (describeStats) out.print(io.shardgate.stats.Stat.describe());
             return 0;
         }
         if (testConf) return testConf(err);
@@ -209,21 +215,30 @@ public final class Main implements Callable<Integer> {
             workers = numberOrFail(threads, "option --threads requires a positive number");
             if (workers == 0) fail("option --threads requires a positive number");
         }
-        String addr = statsAddr != null ? statsAddr : DEFAULT_STATS_ADDR;
-        InetAddress statsAddress;
-        try {
-            if (addr.isEmpty()) throw new UnknownHostException(addr);
-            statsAddress = InetAddress.getByName(addr);
-        } catch (UnknownHostException e) {
-            throw new ParameterException(spec.commandLine(), "option -a value '" + addr + "' is not a valid address");
+        InetAddress statsAddress = address("-a", statsAddr != null ? statsAddr : DEFAULT_STATS_ADDR);
+        int admin = ServerSettings.ADMIN_OFF;
+        if (adminPort != null) {
+            admin = numberOrFail(adminPort, "option --admin-port requires a number");
+            if (admin < 1 || admin > 65535) fail("option --admin-port value " + admin + " is not a valid port");
         }
+        InetAddress adminAddress = adminAddr != null ? address("--admin-addr", adminAddr) : statsAddress;
         if (output != null && output.isEmpty()) fail("option -o requires a file name");
         if (pidFile != null && pidFile.isEmpty()) fail("option -p requires a file name");
         if (confFile.isEmpty()) fail("option -c requires a file name");
         ServerSettings server = new ServerSettings(workers, port, statsAddress, interval, mbuf,
-                ServerSettings.DEFAULT_MAX_VALUE_BYTES);
+                ServerSettings.DEFAULT_MAX_VALUE_BYTES, admin, adminAddress);
         return new Settings(v, output == null ? null : Path.of(output), Path.of(confFile),
                 pidFile == null ? null : Path.of(pidFile), server);
+    }
+
+    private InetAddress address(String option, String addr) {
+        try {
+            if (addr.isEmpty()) throw new UnknownHostException(addr);
+            return InetAddress.getByName(addr);
+        } catch (UnknownHostException e) {
+            throw new ParameterException(spec.commandLine(), "option " + option + " value '" + addr
+                    + "' is not a valid address");
+        }
     }
 
     private int number(String option, String text) {
@@ -261,6 +276,7 @@ public final class Main implements Callable<Integer> {
                 return failed("opening log file '" + s.logFile() + "' failed: " + e.getMessage());
             }
             log = LoggerFactory.getLogger(Main.class);
+            LogSignals.install();
 
             ProxyConfig config;
             try {
@@ -271,9 +287,6 @@ public final class Main implements Callable<Integer> {
             }
             for (ConfigWarning w : ConfigLoader.warnings(config)) log.warn(w.message());
             ServerSettings settings = s.server();
-            log.info("stats listener not served yet: stats port {}, address {}, interval {} ms are accepted and "
-                    + "ignored", settings.statsPort(), settings.statsAddress().getHostAddress(),
-                    settings.statsIntervalMs());
 
             ShardGateServer server;
             try {

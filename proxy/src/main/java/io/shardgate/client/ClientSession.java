@@ -12,6 +12,7 @@ import io.shardgate.protocol.ClientContext;
 import io.shardgate.protocol.ProxyProtocol;
 import io.shardgate.protocol.ReplyWaiter;
 import io.shardgate.server.FlushBatcher;
+import io.shardgate.stats.PoolCounters;
 import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,10 @@ public final class ClientSession extends FlushBatcher.Target implements ClientCo
     private final ArrayDeque<Object> waiting = new ArrayDeque<>();
     private boolean pumping;
     private final int connectionPick;
+    private final PoolCounters stats;
+    /** Counted as a connection in the stats; closed by an error rather than by the client (client_err). */
+    private boolean counted;
+    private boolean failed;
     private Channel channel;
     private boolean closing;
     private boolean closed;
@@ -48,11 +53,14 @@ public final class ClientSession extends FlushBatcher.Target implements ClientCo
         this.backends = backends;
         this.flusher = flusher;
         this.connectionPick = connectionPick;
+        this.stats = backends.counters();
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         channel = ctx.channel();
+        counted = true;
+        stats.clientConnected();
         super.channelActive(ctx);
     }
 
@@ -101,6 +109,7 @@ public final class ClientSession extends FlushBatcher.Target implements ClientCo
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         closed = true;
+        if (counted) stats.clientClosed(failed);
         releaseDoneReplies();
         while (!waiting.isEmpty()) protocol.discard(waiting.poll());
         super.channelInactive(ctx);
@@ -109,6 +118,7 @@ public final class ClientSession extends FlushBatcher.Target implements ClientCo
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("client {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        failed = true;
         ctx.close();
     }
 
@@ -138,6 +148,7 @@ public final class ClientSession extends FlushBatcher.Target implements ClientCo
             if (waiter != null) waiter.onFailure(FailureReasons.SERVER_EJECTED);
             return;
         }
+        waiter = stats.server(serverIndex).forward(request, waiter);
         backends.link(serverIndex, connectionPick).send(request, waiter);
     }
 
@@ -150,6 +161,7 @@ public final class ClientSession extends FlushBatcher.Target implements ClientCo
     @Override
     public void closeOnProtocolError(String reason) {
         log.debug("closing client {}: {}", channel.remoteAddress(), reason);
+        failed = true;
         closeAfterReplies();
     }
 
@@ -165,7 +177,19 @@ public final class ClientSession extends FlushBatcher.Target implements ClientCo
 
     // ---- reply order ----
 
+    @Override
+    public void countFragments(int n) {
+        stats.fragments(n);
+    }
+
+    @Override
+    public void countCommand(int id) {
+        stats.command(id);
+    }
+
+    /** The error reply for a request that could not be forwarded or answered (counted as forward_error). */
     ByteBuf failureReply(String reason) {
+        stats.forwardError();
         return protocol.failureReply(alloc(), reason);
     }
 

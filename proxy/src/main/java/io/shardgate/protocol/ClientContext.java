@@ -33,4 +33,10 @@ public interface ClientContext {
 
     /** The number of servers in the pool. */
     int serverCount();
+
+    /** Stats: a multi-key request was split into {@code n} per-server fragments. */
+    default void countFragments(int n) {}
+
+    /** Stats: one request of command {@code id}, an index into {@link ProxyProtocol#commandNames()}. */
+    default void countCommand(int id) {}
 }

@@ -44,4 +44,9 @@ public interface ProxyProtocol {
 
     /** How to probe a server before re-admitting it (eject policy option {@code readmit_probe}). */
     HealthProbe healthProbe();
+
+    /** The names of the commands counted per command in the stats, indexed as {@link ClientContext#countCommand} counts them. */
+    default java.util.List<String> commandNames() {
+        return java.util.List.of();
+    }
 }

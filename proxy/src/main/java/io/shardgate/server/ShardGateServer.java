@@ -23,6 +23,7 @@ import io.shardgate.protocol.memcache.MemcacheProtocol;
 import io.shardgate.protocol.redis.RedisLimits;
 import io.shardgate.protocol.redis.RedisProtocol;
 import io.shardgate.routing.PoolRouter;
+import io.shardgate.stats.ServerStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -56,6 +57,8 @@ public final class ShardGateServer implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     /** Every client connection, so shutdown can close them while the workers still run their close events. */
     private final ChannelGroup clients = new DefaultChannelGroup("clients", GlobalEventExecutor.INSTANCE);
+    /** The stats port, the admin listener and the aggregator behind them; null until started. */
+    private ServerStats stats;
 
     private ShardGateServer(EventLoopGroup acceptors, EventLoopGroup workerGroup, List<Worker> workers,
             List<PoolRuntime> pools) {
@@ -95,6 +98,15 @@ public final class ShardGateServer implements AutoCloseable {
         try {
             for (PoolRuntime pool : pools) server.listen(pool, transport, workerByLoop, settings.mbufSize());
         } catch (RuntimeException | InterruptedException e) {
+            server.close();
+            throw e;
+        }
+        try {
+            server.stats = ServerStats.start(settings,
+                    pools.stream().map(p -> ServerStats.pool(p.config(), p.protocol(), p.router())).toList(),
+                    workers.stream().map(w -> ServerStats.worker(w.loop(), w::statsSample)).toList(),
+                    server.listeners.size(), () -> server.closed.getCount() > 0);
+        } catch (RuntimeException e) {
             server.close();
             throw e;
         }
@@ -191,6 +203,11 @@ public final class ShardGateServer implements AutoCloseable {
         return listeners.stream().map(Channel::localAddress).toList();
     }
 
+    /** The stats: the stats port's and the admin listener's addresses, and the aggregator for tests. */
+    public ServerStats stats() {
+        return stats;
+    }
+
     /** Blocks until the server is closed. */
     public void awaitClose() throws InterruptedException {
         closed.await();
@@ -199,6 +216,7 @@ public final class ShardGateServer implements AutoCloseable {
     @Override
     public void close() {
         if (closed.getCount() == 0) return;
+        if (stats != null) stats.close();
         for (Channel listener : listeners) listener.close().awaitUninterruptibly();
         // Close connections while the workers still run, so every close event releases what it holds.
         clients.close().awaitUninterruptibly(2, TimeUnit.SECONDS);

@@ -2,6 +2,9 @@ package io.shardgate.server;
 
 import io.netty.channel.EventLoop;
 import io.shardgate.backend.PoolBackends;
+import io.shardgate.stats.PoolSample;
+import io.shardgate.stats.WorkerStats;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -13,16 +16,19 @@ final class Worker {
     private final EventLoop loop;
     private final FlushBatcher flusher;
     private final PoolBackends[] backends;
+    private final WorkerStats stats;
     private int clientsAccepted;
 
     Worker(EventLoop loop, List<PoolRuntime> pools, Transport transport) {
         this.loop = loop;
         this.flusher = new FlushBatcher(loop);
         this.backends = new PoolBackends[pools.size()];
+        this.stats = new WorkerStats(pools.stream().map(PoolRuntime::config).toList(),
+                pools.stream().map(p -> p.protocol().commandNames()).toList());
         for (int i = 0; i < backends.length; i++) {
             PoolRuntime pool = pools.get(i);
             backends[i] = new PoolBackends(pool.config(), pool.router(), pool.health(), pool.protocol(), loop,
-                    transport, flusher);
+                    transport, flusher, stats.pool(i));
         }
         long tick = timeoutTickMillis(pools);
         if (tick > 0) loop.scheduleAtFixedRate(this::checkTimeouts, tick, tick, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -54,6 +60,11 @@ final class Worker {
 
     PoolBackends backends(int poolIndex) {
         return backends[poolIndex];
+    }
+
+    /** This worker's counters, copied on its own thread (see {@link io.shardgate.stats.StatsAggregator}). */
+    List<PoolSample> statsSample() {
+        return stats.snapshot(Arrays.asList(backends));
     }
 
     /** Spreads a worker's clients over a server's connections when {@code server_connections} is above 1. */

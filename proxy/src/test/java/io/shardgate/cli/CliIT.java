@@ -161,7 +161,10 @@ class CliIT {
         Path pid = dir.resolve("shardgate.pid");
         Path log = dir.resolve("shardgate.log");
 
-        Run r = jar("-d", "-c", conf.toString(), "-p", pid.toString(), "-o", log.toString(), "-v", "6");
+        int statsPort = FreePorts.next();
+        int adminPort = FreePorts.next();
+        Run r = jar("-d", "-c", conf.toString(), "-p", pid.toString(), "-o", log.toString(), "-v", "6",
+                "-s", Integer.toString(statsPort), "-a", "127.0.0.1", "-i", "1000", "--admin-port", Integer.toString(adminPort));
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).isEmpty();
         assertThat(pid).exists();
@@ -175,12 +178,71 @@ class CliIT {
             assertThat(client.readLike("STORED\r\nVALUE daemon 0 2\r\nok\r\nEND\r\n"))
                     .isEqualTo("STORED\r\nVALUE daemon 0 2\r\nok\r\nEND\r\n");
         }
-        assertThat(Files.readString(log)).contains("started on pid " + daemonPid);
+        assertThat(Files.readString(log)).contains("started on pid " + daemonPid, "stats listening on 127.0.0.1:" + statsPort,
+                "admin HTTP (/metrics, /health) listening on 127.0.0.1:" + adminPort);
+
+        // the stats port and /metrics of the daemon show that traffic
+        var stats = new com.fasterxml.jackson.databind.ObjectMapper().readTree(readAll(statsPort));
+        assertThat(stats.get("alpha").get("127.0.0.1:" + memcached.port()).get("requests").asLong()).isEqualTo(2);
+        String metrics = httpGet(adminPort, "/metrics");
+        assertThat(metrics).contains("shardgate_server_requests_total{pool=\"alpha\",server=\"127.0.0.1:" + memcached.port()
+                + "\"} 2", "jvm_memory_used_bytes");
+        assertThat(httpGet(adminPort, "/health")).startsWith("OK");
+
+        // logrotate: the file is moved away, SIGHUP reopens it by name; SIGTTIN and SIGTTOU step the level
+        Path rotated = dir.resolve("shardgate.log.1");
+        Files.move(log, rotated);
+        signal("HUP", daemonPid);
+        awaitExists(log, Duration.ofSeconds(10));
+        signal("TTIN", daemonPid);
+        awaitContains(log, "up log level to 7", Duration.ofSeconds(10)); // each signal has its own handler thread
+        signal("TTOU", daemonPid);
+        awaitContains(log, "down log level to 6", Duration.ofSeconds(10));
+        assertThat(Files.readString(rotated)).contains("signal 1 (SIGHUP) received, reopening log file");
+        assertThat(Files.readString(log)).contains("signal 21 (SIGTTIN) received, up logging level",
+                "up log level to 7", "signal 22 (SIGTTOU) received, down logging level");
 
         daemon.destroy(); // SIGTERM
         daemon.onExit().get(20, TimeUnit.SECONDS);
         awaitGone(pid, Duration.ofSeconds(5));
         assertThat(Files.readString(log)).contains("shutting down", "INFO  [shutdown] done");
+    }
+
+    private static String readAll(int port) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    private static String httpGet(int port, String path) throws IOException, InterruptedException {
+        var response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(10)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path).isEqualTo(200);
+        return response.body();
+    }
+
+    /** Sends a signal to a process this test started, by its pid. */
+    private static void signal(String name, long pid) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
+        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(kill.exitValue()).isZero();
+    }
+
+    private static void awaitExists(Path file, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!Files.exists(file) && System.nanoTime() < deadline) Thread.sleep(20);
+        assertThat(file).exists();
+    }
+
+    private static void awaitContains(Path file, String text, Duration limit) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!(Files.exists(file) && Files.readString(file).contains(text)) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(Files.readString(file)).contains(text);
     }
 
     /** The session id of a process, from /proc (Linux). */

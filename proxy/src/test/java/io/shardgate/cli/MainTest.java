@@ -44,7 +44,7 @@ class MainTest {
         for (String flag : new String[] {"-h, --help", "-V, --version", "-t, --test-conf", "-d, --daemonize",
                 "-D, --describe-stats", "-v, --verbose=N", "-o, --output=S", "-c, --conf-file=S",
                 "-s, --stats-port=N", "-a, --stats-addr=S", "-i, --stats-interval=N", "-p, --pid-file=S",
-                "-m, --mbuf-size=N", "--threads=N"}) {
+                "-m, --mbuf-size=N", "--threads=N", "--admin-port=N", "--admin-addr=S"}) {
             assertThat(r.out()).contains(flag);
         }
         assertThat(r.out()).contains("default: conf/nutcracker.yml");
@@ -52,12 +52,32 @@ class MainTest {
     }
 
     @Test
-    void describeStatsIsNotAvailableYet() {
+    void describeStatsLikeNutcracker() {
         Result r = run("-D");
-        assertThat(r.status()).isEqualTo(1);
-        assertThat(r.out()).startsWith("This is shardgate-");
-        assertThat(r.err()).isEqualTo("shardgate: --describe-stats is not available yet: shardgate does not serve "
-                + "stats yet" + System.lineSeparator());
+        assertThat(r.status()).isZero();
+        assertThat(r.err()).isEmpty();
+        String nl = System.lineSeparator();
+        assertThat(r.out()).startsWith("This is shardgate-" + Main.version() + nl + nl + "pool stats:\n"
+                + "  client_eof          \"# eof on client connections\"\n");
+        assertThat(r.out()).contains("\nserver stats:\n  server_eof          \"# eof on server connections\"\n",
+                "  out_queue_bytes     \"current request bytes in outgoing queue\"\n");
+        assertThat(run("--describe-stats").out()).isEqualTo(r.out());
+    }
+
+    @Test
+    void adminListenerFlags() {
+        Main main = new Main();
+        new picocli.CommandLine(main).parseArgs("--admin-port", "9100", "-a", "127.0.0.1");
+        var server = main.settings().server();
+        assertThat(server.adminPort()).isEqualTo(9100);
+        assertThat(server.adminAddress().getHostAddress()).isEqualTo("127.0.0.1");
+        Main off = new Main();
+        new picocli.CommandLine(off).parseArgs();
+        assertThat(off.settings().server().adminEnabled()).isFalse();
+        assertThat(off.settings().server().statsPort()).isEqualTo(22222);
+        assertThat(run("--admin-port", "0").err()).contains("option --admin-port value 0 is not a valid port");
+        assertThat(run("--admin-port", "x").err()).contains("option --admin-port requires a number");
+        assertThat(run("--admin-addr", "no.such.host.invalid").err()).contains("option --admin-addr value");
     }
 
     @Test

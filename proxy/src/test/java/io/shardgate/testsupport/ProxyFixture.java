@@ -39,6 +39,17 @@ public final class ProxyFixture implements AutoCloseable {
         return new ProxyFixture(backends, pool, ServerSettings.defaults().withWorkers(2));
     }
 
+    /** As {@link #memcache(int, Function)} with the given settings (stats and admin ports, workers). */
+    public static ProxyFixture memcache(int backends, Function<List<MemcachedServer>, PoolConfig> pool,
+            ServerSettings settings) throws InterruptedException {
+        return new ProxyFixture(backends, pool, settings);
+    }
+
+    /** The stats port's address (a free loopback port unless the settings named one). */
+    public InetSocketAddress statsAddress() {
+        return proxy.stats().statsAddress();
+    }
+
     public int port() {
         return ((InetSocketAddress) proxy.listenAddresses().get(0)).getPort();
     }

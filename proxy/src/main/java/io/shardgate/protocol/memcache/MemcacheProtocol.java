@@ -69,7 +69,16 @@ public final class MemcacheProtocol implements ProxyProtocol {
         }
     }
 
+    private static final java.util.List<String> COMMAND_NAMES = java.util.Arrays.stream(McCommand.values())
+            .map(c -> new String(c.name, java.nio.charset.StandardCharsets.US_ASCII)).toList();
+
+    @Override
+    public java.util.List<String> commandNames() {
+        return COMMAND_NAMES;
+    }
+
     private void dispatch(McRequest request, ClientContext client) {
+        client.countCommand(request.command.ordinal());
         switch (request.command.kind) {
             case RETRIEVAL -> MultiGet.dispatch(request, client, failurePolicy);
             case LOCAL -> {

@@ -98,6 +98,7 @@ final class MultiGet {
 
     private void sendParts() {
         int count = servers.length;
+        context.countFragments(count);
         for (int p = 0; p < count; p++) {
             context.send(servers[p], buildPart(p), new Part(p));
         }

@@ -1,0 +1,76 @@
+package io.shardgate.stats;
+
+import io.netty.util.concurrent.EventExecutor;
+import io.shardgate.config.PoolConfig;
+import io.shardgate.protocol.ProxyProtocol;
+import io.shardgate.routing.PoolRouter;
+import io.shardgate.server.ServerSettings;
+import io.shardgate.server.ShardGateVersion;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/** A running proxy's stats: the aggregator, the stats port, and the admin HTTP listener when configured. */
+public final class ServerStats implements AutoCloseable {
+    private final StatsAggregator aggregator;
+    private final StatsListener listener;
+    private final AdminServer admin;
+
+    private ServerStats(StatsAggregator aggregator, StatsListener listener, AdminServer admin) {
+        this.aggregator = aggregator;
+        this.listener = listener;
+        this.admin = admin;
+    }
+
+    public static PoolView pool(PoolConfig config, ProxyProtocol protocol, PoolRouter router) {
+        return new PoolView(config, protocol.commandNames(), router::isEjected);
+    }
+
+    public static StatsAggregator.WorkerSource worker(EventExecutor loop, Supplier<List<PoolSample>> sample) {
+        return new StatsAggregator.WorkerSource(loop, sample);
+    }
+
+    /**
+     * Starts the aggregator and the listeners. Throws, leaving nothing running, if a listener cannot bind.
+     *
+     * @param listeners the proxy's listening sockets, which nutcracker counts among its connections
+     * @param serving false once the proxy is shutting down
+     */
+    public static ServerStats start(ServerSettings settings, List<PoolView> pools,
+            List<StatsAggregator.WorkerSource> workers, int listeners, BooleanSupplier serving) {
+        String version = ShardGateVersion.get().substring("shardgate-".length());
+        StatsAggregator aggregator = new StatsAggregator(pools, workers, listeners, settings.statsIntervalMs(), version);
+        StatsListener listener = null;
+        try {
+            listener = StatsListener.start(settings.statsAddress(), settings.statsPort(), aggregator);
+            AdminServer admin = settings.adminEnabled()
+                    ? AdminServer.start(settings.adminAddress(), settings.adminPort(), aggregator, serving) : null;
+            return new ServerStats(aggregator, listener, admin);
+        } catch (RuntimeException e) {
+            if (listener != null) listener.close();
+            aggregator.close();
+            throw e;
+        }
+    }
+
+    public StatsAggregator aggregator() {
+        return aggregator;
+    }
+
+    public InetSocketAddress statsAddress() {
+        return listener.address();
+    }
+
+    /** The admin listener's address, or null when there is none. */
+    public InetSocketAddress adminAddress() {
+        return admin == null ? null : admin.address();
+    }
+
+    @Override
+    public void close() {
+        if (admin != null) admin.close();
+        listener.close();
+        aggregator.close();
+    }
+}

@@ -1,0 +1,12 @@
+/**
+ * Stats and metrics: nutcracker's stats port, Prometheus {@code /metrics}, {@code /health}, and a rate-limited
+ * logger for connection events.
+ *
+ * <p>Every stat is declared once in {@link io.shardgate.stats.Stat}. Each worker counts in its own
+ * {@link io.shardgate.stats.PoolCounters} and {@link io.shardgate.stats.ServerCounters} with plain field updates on its
+ * own thread. The {@link io.shardgate.stats.StatsAggregator} copies them by running a task on each worker's event
+ * loop (so they are read on the thread that writes them, and handed over through the task's future) and adds the
+ * copies up into a {@link io.shardgate.stats.StatsSnapshot}, which {@link io.shardgate.stats.NutcrackerJson} and
+ * {@link io.shardgate.stats.PrometheusCollector} render.
+ */
+package io.shardgate.stats;
