@@ -61,13 +61,16 @@ public final class PoolHealth implements AutoCloseable {
         java.util.Arrays.fill(flapMultiplier, 1);
     }
 
-    /** A connection to the server failed or closed. Called on any worker thread. */
-    public void failure(int server, String reason) {
-        if (!pool.autoEjectHosts()) return;
+    /**
+     * A connection to the server failed or closed. Called on any worker thread; returns true when this failure
+     * ejected the server, so the caller's worker counts the ejection (once, in its own stats).
+     */
+    public boolean failure(int server, String reason) {
+        if (!pool.autoEjectHosts()) return false;
         int count = failures.incrementAndGet(server);
-        if (count < pool.serverFailureLimit()) return;
+        if (count < pool.serverFailureLimit()) return false;
         // Only the thread that resets the count ejects, so one burst of failures ejects once.
-        if (failures.compareAndSet(server, count, 0)) eject(server, count, reason);
+        return failures.compareAndSet(server, count, 0) && eject(server, count, reason);
     }
 
     /** The server answered. Cheap on the hot path: a read, and a write only after failures. */
@@ -80,7 +83,7 @@ public final class PoolHealth implements AutoCloseable {
         return down.get(server) != 0;
     }
 
-    private synchronized void eject(int server, int count, String reason) {
+    private synchronized boolean eject(int server, int count, String reason) {
         long now = System.nanoTime();
         long retryMs = pool.serverRetryTimeoutMs();
         if (policy.flapDamping()) {
@@ -91,11 +94,12 @@ public final class PoolHealth implements AutoCloseable {
         }
         long outMs = retryMs * flapMultiplier[server];
         boolean changed = policy.movesKeys() ? router.eject(server) : down.compareAndSet(server, 0, 1);
-        if (!changed) return;
+        if (!changed) return false;
         log.warn("pool '{}': server {} ejected after {} consecutive failures (last: {}); retry in {} ms{}",
                 pool.name(), address(server), count, reason, outMs,
                 flapMultiplier[server] > 1 ? " (flapping: " + flapMultiplier[server] + "x the retry timeout)" : "");
         timer.schedule(() -> retry(server, 0), outMs, TimeUnit.MILLISECONDS);
+        return true;
     }
 
     private void retry(int server, int attempt) {

@@ -201,7 +201,7 @@ public final class ServerLink extends FlushBatcher.Target {
         backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
         channel = null;
         failHeld(connectFailure);
-        if (!shuttingDown) settings.health().failure(settings.serverIndex(), connectFailure);
+        if (!shuttingDown) countFailure(connectFailure);
     }
 
     private void failHeld(String reason) {
@@ -268,7 +268,12 @@ public final class ServerLink extends FlushBatcher.Target {
         closeReason = null;
         ReplyWaiter waiter;
         while ((waiter = inFlight.poll()) != null) waiter.onFailure(reason);
-        if (!shuttingDown) settings.health().failure(settings.serverIndex(), reason);
+        if (!shuttingDown) countFailure(reason);
+    }
+
+    /** One failure toward ejection; when it ejects the server, this worker's stats count the ejection. */
+    private void countFailure(String reason) {
+        if (settings.health().failure(settings.serverIndex(), reason)) stats.ejected();
     }
 
     /** Closes the connection for good (proxy shutdown); requests still waiting fail with {@code reason}. */

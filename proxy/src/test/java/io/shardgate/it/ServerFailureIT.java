@@ -188,6 +188,10 @@ class ServerFailureIT {
             assertThat(served).as("the key is served by another server once its own is ejected")
                     .isEqualTo("VALUE " + onA + " 0 2\r\nok\r\nEND\r\n");
             assertThat(holds(b, onA) || holds(c3, onA)).isTrue();
+            // counted once in the stats, with a timestamp
+            String stats = proxy.statsJson();
+            assertThat(stats).containsPattern("\"server_ejects\":\\s*1\\b");
+            assertThat(stats).containsPattern("\"server_ejected_at\":\\s*[1-9]\\d{15}");
 
             a.launch();
             sleep(1700); // past server_retry_timeout: the server is back and its keys with it

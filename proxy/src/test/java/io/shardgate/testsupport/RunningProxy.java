@@ -34,6 +34,18 @@ public final class RunningProxy implements AutoCloseable {
         return ((InetSocketAddress) server.listenAddresses().get(0)).getPort();
     }
 
+    /** nutcracker's stats report from the stats port, as JSON text. */
+    public String statsJson() {
+        java.net.InetSocketAddress address = server.stats().statsAddress();
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", address.getPort()), 2000);
+            socket.setSoTimeout(5000);
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public ProxyConfig config() {
         return config;
     }
