@@ -11,6 +11,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import io.shardgate.config.ServerConfig;
+import io.shardgate.protocol.PendingReplies;
 import io.shardgate.protocol.ProxyProtocol;
 import io.shardgate.protocol.ReplyWaiter;
 import io.shardgate.server.FlushBatcher;
@@ -124,7 +125,9 @@ public final class ServerLink extends ChannelInboundHandlerAdapter implements Fl
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast("framer", settings.protocol().newReplyFramer());
+                        // the framer frames the replies of this connection's requests only
+                        PendingReplies pending = ahead -> ch == channel ? inFlight.framingHint(ahead) : null;
+                        ch.pipeline().addLast("framer", settings.protocol().newReplyFramer(pending));
                         ch.pipeline().addLast("link", ServerLink.this);
                     }
                 });
