@@ -32,6 +32,12 @@ final class InFlightQueue {
         return waiter;
     }
 
+    /** The framing hint of the waiter {@code ahead} places after the oldest; null when it has none or isn't there. */
+    Object framingHint(int ahead) {
+        if (ahead < 0 || ahead >= size) return null;
+        return waiters[(head + ahead) & (waiters.length - 1)].framingHint();
+    }
+
     /** When the oldest request was written; only meaningful when not empty. */
     long oldestSentAt() {
         return sentAt[head];

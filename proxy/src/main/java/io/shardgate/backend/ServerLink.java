@@ -10,6 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import io.shardgate.config.ServerConfig;
+import io.shardgate.protocol.PendingReplies;
 import io.shardgate.protocol.ProxyProtocol;
 import io.shardgate.protocol.ReplyWaiter;
 import io.shardgate.server.FlushBatcher;
@@ -131,7 +132,9 @@ public final class ServerLink extends FlushBatcher.Target {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast("framer", settings.protocol().newReplyFramer());
+                        // the framer frames the replies of this connection's requests only
+                        PendingReplies pending = ahead -> ch == channel ? inFlight.framingHint(ahead) : null;
+                        ch.pipeline().addLast("framer", settings.protocol().newReplyFramer(pending));
                         ch.pipeline().addLast("link", ServerLink.this);
                     }
                 });

@@ -13,8 +13,11 @@ public interface ProxyProtocol {
     /** A new decoder for a client connection: bytes in, request messages out, which {@link #dispatch} receives. */
     ChannelHandler newRequestDecoder();
 
-    /** A new framer for a backend connection: bytes in, one {@link ByteBuf} per complete reply out. */
-    ChannelHandler newReplyFramer();
+    /**
+     * A new framer for a backend connection: bytes in, one {@link ByteBuf} per complete reply out. {@code pending}
+     * shows it the framing hints of the requests whose replies it has yet to frame.
+     */
+    ChannelHandler newReplyFramer(PendingReplies pending);
 
     /** Handles one decoded request: answers it locally, or routes it and sends it on. Owns {@code request}. */
     void dispatch(Object request, ClientContext client);

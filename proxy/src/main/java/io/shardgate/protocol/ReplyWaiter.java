@@ -12,4 +12,13 @@ public interface ReplyWaiter {
 
     /** No reply will come: the request could not be sent, the connection broke, or it timed out. */
     void onFailure(String reason);
+
+    /**
+     * What the backend connection's reply framer must know to find where this request's reply ends, for the rare
+     * reply that can't be framed from its bytes alone; null (nearly always) when there is nothing to know. Read
+     * by the framer through {@link PendingReplies}; its meaning is the protocol's own.
+     */
+    default Object framingHint() {
+        return null;
+    }
 }

@@ -6,6 +6,7 @@
  * {@link io.shardgate.protocol.ProxyProtocol#dispatch}. The protocol validates and routes the request and sends it
  * through the {@link io.shardgate.protocol.ClientContext}; each reply place it reserved is a
  * {@link io.shardgate.protocol.ReplyWaiter}. A backend connection's pipeline holds the protocol's reply framer,
- * whose frames are matched in FIFO order to the waiters queued on that connection.
+ * whose frames are matched in FIFO order to the waiters queued on that connection; the framer can read the
+ * framing hints of those waiters ({@link io.shardgate.protocol.PendingReplies}) for replies it can't frame alone.
  */
 package io.shardgate.protocol;

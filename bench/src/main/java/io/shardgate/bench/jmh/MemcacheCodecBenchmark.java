@@ -5,6 +5,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.ReferenceCountUtil;
 import io.shardgate.config.FailurePolicy;
+import io.shardgate.protocol.PendingReplies;
 import io.shardgate.protocol.memcache.MemcacheProtocol;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +61,7 @@ public class MemcacheCodecBenchmark {
         sets = s.toString().getBytes(StandardCharsets.US_ASCII);
         replies = r.toString().getBytes(StandardCharsets.US_ASCII);
         decoder = new EmbeddedChannel(protocol.newRequestDecoder());
-        framer = new EmbeddedChannel(protocol.newReplyFramer());
+        framer = new EmbeddedChannel(protocol.newReplyFramer(PendingReplies.NONE));
     }
 
     @TearDown(Level.Trial)

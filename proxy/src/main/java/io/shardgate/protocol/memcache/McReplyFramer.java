@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.CorruptedFrameException;
+import io.shardgate.protocol.PendingReplies;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -13,8 +14,25 @@ import java.util.List;
  * plus data block; a reply the proxy bracketed with {@code mn} runs from {@code MN} to {@code MN}; every other
  * reply is one line. The data blocks are skipped by their declared length, so a
  * value may hold anything, {@code \r\nEND\r\n} included. Each frame leaves as a retained slice of what was read.
+ *
+ * <p>A line ends at its {@code \n}, with one exception that the bytes alone can't tell: memcached (1.6.18, and
+ * later ones alike) doesn't mark an item that {@code mg ... N} creates as having a binary key (nor, in 1.6.18, the
+ * copy an increment may replace an item by), so {@code mg}'s {@code k} and {@code me ... b} write such a key back
+ * raw, whatever bytes it holds, newlines included. Read by
+ * lines, the rest of that reply would become the reply to the next request on the connection, which may be
+ * another client's, and every reply after it would go to the wrong request. So a request whose decoded key holds
+ * a newline and may be written back leaves a {@link RawKey} hint ({@link PendingReplies}), and the first line of
+ * its reply runs past that key when the line holds it where memcached writes a key: after {@code ME }, or after
+ * the first {@code " k"} of an {@code HD} or {@code VA} line (no flag memcached writes before {@code k} holds a
+ * space).
  */
 final class McReplyFramer extends ByteToMessageDecoder {
+    /**
+     * The framing hint of a request whose reply may hold {@code key} raw. Only keys with a {@code \n} get one:
+     * any other key, raw or not, leaves the line's end where it is.
+     */
+    record RawKey(byte[] key) {}
+
     /** A reply line longer than this means the stream is not memcached's; the connection is dropped. */
     static final int MAX_REPLY_LINE = 8192;
 
@@ -22,6 +40,10 @@ final class McReplyFramer extends ByteToMessageDecoder {
     private static final byte[] VA = "VA ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] END = "END".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] MN = "MN".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ME = "ME ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] HD = "HD".getBytes(StandardCharsets.US_ASCII);
+
+    private final PendingReplies pending;
 
     /** How far into the current frame the entries before this point were already checked complete. */
     private int parsed;
@@ -32,6 +54,16 @@ final class McReplyFramer extends ByteToMessageDecoder {
      */
     private boolean bracketed;
 
+    /** A framer for the replies of the requests {@code pending} shows. */
+    McReplyFramer(PendingReplies pending) {
+        this.pending = pending;
+    }
+
+    /** A framer that knows nothing of the requests (no raw keys in the replies). */
+    McReplyFramer() {
+        this(PendingReplies.NONE);
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         for (;;) {
@@ -39,8 +71,11 @@ final class McReplyFramer extends ByteToMessageDecoder {
             int end = in.writerIndex();
             int pos = frameStart + parsed;
             int frameEnd = -1;
+            // the frames already in out are not handed on yet, so this reply's request is out.size() further on
+            byte[] rawKey = pending.framingHint(out.size()) instanceof RawKey hint ? hint.key() : null;
             while (frameEnd < 0) {
-                int eol = in.indexOf(pos, end, (byte) '\n');
+                int eol = pos == frameStart && rawKey != null ? endOfLineWithKey(in, pos, end, rawKey)
+                        : in.indexOf(pos, end, (byte) '\n');
                 if (eol < 0) {
                     if (end - pos > MAX_REPLY_LINE) throw new CorruptedFrameException("reply line too long");
                     parsed = pos - frameStart;
@@ -85,6 +120,41 @@ final class McReplyFramer extends ByteToMessageDecoder {
             out.add(in.retainedSlice(frameStart, frameEnd - frameStart));
             in.readerIndex(frameEnd);
         }
+    }
+
+    /**
+     * The {@code \n} ending the line at {@code pos} whose reply may hold {@code rawKey} raw (which holds a
+     * {@code \n}), or -1 when it hasn't all arrived. If the line holds the key where memcached writes one, the line
+     * ends at the first {@code \n} after the key; otherwise at its first {@code \n}, as any line. When memcached
+     * writes the key in base64 instead, the bytes differ from the raw key before the line's first {@code \n}: the
+     * base64 form is longer than the key and holds no newline, while the key's first newline comes within its
+     * length.
+     */
+    private static int endOfLineWithKey(ByteBuf in, int pos, int end, byte[] rawKey) {
+        int eol = in.indexOf(pos, end, (byte) '\n');
+        if (eol < 0) return -1;
+        int keyStart = keyStart(in, pos, eol);
+        if (keyStart < 0) return eol;
+        int arrived = Math.min(rawKey.length, end - keyStart);
+        for (int i = 0; i < arrived; i++) {
+            if (in.getByte(keyStart + i) != rawKey[i]) return eol;
+        }
+        if (arrived < rawKey.length) return -1; // so far the key: wait for the rest
+        return in.indexOf(keyStart + rawKey.length, end, (byte) '\n');
+    }
+
+    /**
+     * Where a key written back from the item starts in the reply line {@code [pos, eol)}: after {@code ME } in an
+     * {@code me} hit, after the first {@code " k"} in an {@code mg} hit ({@code HD}, {@code VA}); -1 otherwise (a
+     * miss writes the key as it was asked, base64 for {@code b}).
+     */
+    private static int keyStart(ByteBuf in, int pos, int eol) {
+        if (Ascii.startsWith(in, pos, eol, ME)) return pos + ME.length;
+        if (!Ascii.startsWith(in, pos, eol, HD) && !Ascii.startsWith(in, pos, eol, VA)) return -1;
+        for (int i = pos; i + 1 < eol; i++) {
+            if (in.getByte(i) == ' ' && in.getByte(i + 1) == 'k') return i + 2;
+        }
+        return -1;
     }
 
     /**

@@ -229,8 +229,9 @@ final class McRequestDecoder extends ByteToMessageDecoder {
         if (pendingCommand == null) {
             ByteBuf frame = in.retainedSlice(start, frameLength);
             in.skipBytes(frameLength);
+            // (an ms reply's k is always base64 for b: memcached marks the item it stores as having a binary key)
             out.add(new MetaRequest(pendingMeta, frame, pendingLineLength, pendingMetaKeyOffset, pendingKeyLength,
-                    pendingMetaBinaryKey, pendingMetaQuiet, pendingMetaQuietOffset, pendingMetaQuietLength));
+                    pendingMetaBinaryKey, null, pendingMetaQuiet, pendingMetaQuietOffset, pendingMetaQuietLength));
             pendingMetaBinaryKey = null;
             return true;
         }
@@ -259,7 +260,7 @@ final class McRequestDecoder extends ByteToMessageDecoder {
                 ByteBuf frame = in.retainedSlice(start, lineLength);
                 in.skipBytes(lineLength);
                 out.add(new MetaRequest(meta.command, frame, lineLength, meta.keyOffset, meta.keyLength,
-                        meta.binaryKey, meta.quiet, meta.quietOffset, meta.quietLength));
+                        meta.binaryKey, meta.rawKeyInReply, meta.quiet, meta.quietOffset, meta.quietLength));
             }
             case REPLY -> {
                 in.skipBytes(lineLength);

@@ -7,6 +7,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.shardgate.backend.FailureReasons;
 import io.shardgate.config.FailurePolicy;
 import io.shardgate.protocol.ClientContext;
+import io.shardgate.protocol.PendingReplies;
 import io.shardgate.protocol.ProxyProtocol;
 import io.shardgate.protocol.ReplyWaiter;
 import io.shardgate.server.ShardGateVersion;
@@ -37,8 +38,8 @@ public final class MemcacheProtocol implements ProxyProtocol {
     }
 
     @Override
-    public ChannelHandler newReplyFramer() {
-        return new McReplyFramer();
+    public ChannelHandler newReplyFramer(PendingReplies pending) {
+        return new McReplyFramer(pending);
     }
 
     @Override

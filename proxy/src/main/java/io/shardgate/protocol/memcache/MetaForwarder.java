@@ -32,9 +32,45 @@ final class MetaForwarder {
             return;
         }
         switch (request.quiet) {
-            case NONE -> client.send(server, request.frame, waiter);
-            case BRACKETED -> client.send(server, bracketed(request, client), new Bracketed(waiter));
-            default -> client.send(server, withoutQuiet(request, client), new Quiet(request.quiet, waiter));
+            case NONE -> client.send(server, request.frame, withRawKey(request, waiter));
+            case BRACKETED -> client.send(server, bracketed(request, client), new Bracketed(waiter)); // ma: k is base64
+            default -> client.send(server, withoutQuiet(request, client),
+                    withRawKey(request, new Quiet(request.quiet, waiter)));
+        }
+    }
+
+    /**
+     * {@code waiter}, carrying the hint the reply framer needs when memcached may write the request's key back raw
+     * with a newline in it ({@link MetaRequest#rawKeyInReply}).
+     */
+    static ReplyWaiter withRawKey(MetaRequest request, ReplyWaiter waiter) {
+        if (request.rawKeyInReply == null) return waiter;
+        return new RawKeyInReply(waiter, new McReplyFramer.RawKey(request.rawKeyInReply));
+    }
+
+    /** Passes everything on; tells the framer which raw key the reply line may hold. */
+    private static final class RawKeyInReply implements ReplyWaiter {
+        private final ReplyWaiter client;
+        private final McReplyFramer.RawKey hint;
+
+        RawKeyInReply(ReplyWaiter client, McReplyFramer.RawKey hint) {
+            this.client = client;
+            this.hint = hint;
+        }
+
+        @Override
+        public void onReply(ByteBuf frame) {
+            client.onReply(frame);
+        }
+
+        @Override
+        public void onFailure(String reason) {
+            client.onFailure(reason);
+        }
+
+        @Override
+        public Object framingHint() {
+            return hint;
         }
     }
 

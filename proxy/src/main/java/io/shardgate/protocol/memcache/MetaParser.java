@@ -41,6 +41,8 @@ final class MetaParser {
     int keyOffset;
     int keyLength;
     byte[] binaryKey;
+    /** {@link MetaRequest#rawKeyInReply}. */
+    byte[] rawKeyInReply;
     Quiet quiet;
     int quietOffset;
     int quietLength;
@@ -72,6 +74,7 @@ final class MetaParser {
         reply = null;
         swallow = 0;
         binaryKey = null;
+        rawKeyInReply = null;
         quiet = Quiet.NONE;
         quietOffset = -1;
         quietLength = 0;
@@ -107,6 +110,7 @@ final class MetaParser {
         }
         if (opaqueLength > MAX_OPAQUE_TOKEN) return reply(McReplies.META_OPAQUE_TOO_LONG);
         key(lineStart, tokens);
+        if (command == Command.MG && seen['k']) rawKeyInReply = withNewline(binaryKey);
         if (quietOffset >= 0) {
             quiet = switch (command) {
                 case MG -> Quiet.DROP_MISS;
@@ -152,9 +156,19 @@ final class MetaParser {
         if (tokenCount >= 3 && tokens[5] - tokens[4] == 1 && in.getByte(tokens[4]) == 'b') {
             binaryKey = Base64Key.decode(in, tokens[2], tokens[3]);
             if (binaryKey == null) return reply(McReplies.BAD_FORMAT);
+            rawKeyInReply = withNewline(binaryKey);
         }
         key(lineStart, tokens);
         return Outcome.REQUEST;
+    }
+
+    /** {@code key} when it holds a newline, else null (null for null). */
+    private static byte[] withNewline(byte[] key) {
+        if (key == null) return null;
+        for (byte b : key) {
+            if (b == '\n') return key;
+        }
+        return null;
     }
 
     private void key(int lineStart, int[] tokens) {

@@ -41,19 +41,26 @@ final class MetaRequest {
     final int keyLength;
     /** The key decoded from base64 ({@code b} flag), which is what is hashed; null for a plain key. */
     final byte[] binaryKey;
+    /**
+     * The decoded key when memcached may write it back raw inside the reply line ({@code mg} with {@code k},
+     * {@code me} with {@code b}) and it holds a newline, so the reply framer must know it to find the line's end
+     * ({@link McReplyFramer.RawKey}); else null.
+     */
+    final byte[] rawKeyInReply;
     final Quiet quiet;
     /** The q flag's token, to leave out of the forwarded line (offset -1 when there is none). */
     final int quietOffset;
     final int quietLength;
 
     MetaRequest(Command command, ByteBuf frame, int lineLength, int keyOffset, int keyLength, byte[] binaryKey,
-            Quiet quiet, int quietOffset, int quietLength) {
+            byte[] rawKeyInReply, Quiet quiet, int quietOffset, int quietLength) {
         this.command = command;
         this.frame = frame;
         this.lineLength = lineLength;
         this.keyOffset = keyOffset;
         this.keyLength = keyLength;
         this.binaryKey = binaryKey;
+        this.rawKeyInReply = rawKeyInReply;
         this.quiet = quiet;
         this.quietOffset = quietOffset;
         this.quietLength = quietLength;

@@ -78,6 +78,7 @@ final class CodecHarness {
             StringBuilder text = new StringBuilder(m.command.name()).append(" [")
                     .append(m.frame.toString(m.keyOffset, m.keyLength, StandardCharsets.ISO_8859_1)).append(']');
             if (m.binaryKey != null) text.append(" b64=").append(io.netty.buffer.ByteBufUtil.hexDump(m.binaryKey));
+            if (m.rawKeyInReply != null) text.append(" raw-key-in-reply");
             if (m.quiet != MetaRequest.Quiet.NONE) {
                 text.append(' ').append(m.quiet).append(" q=")
                         .append(m.frame.toString(m.quietOffset, m.quietLength, StandardCharsets.ISO_8859_1));

@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.shardgate.protocol.PendingReplies;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +54,53 @@ class McReplyFramerTest {
                         "EN\\r\\n");
         assertThat(everySplit(FRAMER, "MN\r\nCLIENT_ERROR cannot increment or decrement non-numeric value\r\nMN\r\n"))
                 .containsExactly("MN\\r\\nCLIENT_ERROR cannot increment or decrement non-numeric value\\r\\nMN\\r\\n");
+    }
+
+    @Test
+    void aLineRunsPastARawKeyItsRequestSaysTheReplyMayHold() {
+        McReplyFramer.RawKey key = new McReplyFramer.RawKey("a\r\nMN\r\nb".getBytes(StandardCharsets.ISO_8859_1));
+        McReplyFramer.RawKey other = new McReplyFramer.RawKey("x\ny".getBytes(StandardCharsets.ISO_8859_1));
+        // what memcached sends for: mg (created by N) with k; a request without a hint; mg with v and k; me;
+        // the same keys written in base64, a miss, an error; a hit without k; a hinted key that isn't the one held
+        String replies = "HD O1 ka\r\nMN\r\nb W\r\n" + "HD\r\n" + "VA 2 s2 ka\r\nMN\r\nb Z\r\nhi\r\n"
+                + "ME a\r\nMN\r\nb exp=-1 la=0 cas=3 fetch=no cls=1 size=70\r\n"
+                + "HD kYQ0KTU4NCmI= b\r\n" + "ME YQ0KTU4NCmI= exp=-1 la=0 cas=3 fetch=no cls=1 size=70\r\n" + "EN\r\n"
+                + "SERVER_ERROR out of memory\r\n" + "VA 1 s1\r\nz\r\n" + "HD ka\r\nMN\r\nb\r\n" + "MN\r\n";
+        assertThat(everySplit(hinted(key, null, key, key, key, key, key, key, key, other), replies)).containsExactly(
+                "HD O1 ka\\r\\nMN\\r\\nb W\\r\\n",
+                "HD\\r\\n",
+                "VA 2 s2 ka\\r\\nMN\\r\\nb Z\\r\\nhi\\r\\n",
+                "ME a\\r\\nMN\\r\\nb exp=-1 la=0 cas=3 fetch=no cls=1 size=70\\r\\n",
+                "HD kYQ0KTU4NCmI= b\\r\\n",
+                "ME YQ0KTU4NCmI= exp=-1 la=0 cas=3 fetch=no cls=1 size=70\\r\\n",
+                "EN\\r\\n",
+                "SERVER_ERROR out of memory\\r\\n",
+                "VA 1 s1\\r\\nz\\r\\n",
+                // with the wrong key (never so: a reply holds its own request's key) it is framed by lines again
+                "HD ka\\r\\n", "MN\\r\\nb\\r\\nMN\\r\\n");
+        // without hints, the lines end at the first newline: the rest would be the next request's reply
+        assertThat(everySplit(FRAMER, "HD ka\nb W\r\nHD\r\n")).containsExactly("HD ka\\n", "b W\\r\\n", "HD\\r\\n");
+    }
+
+    /**
+     * A framer whose pending requests have the given hints, in order: the first for the first reply, and so on,
+     * counting the replies it has handed on.
+     */
+    private static Supplier<ChannelHandler> hinted(Object... hints) {
+        return () -> new ChannelInitializer<EmbeddedChannel>() {
+            @Override
+            protected void initChannel(EmbeddedChannel ch) {
+                int[] handedOn = {0};
+                PendingReplies pending = ahead -> handedOn[0] + ahead < hints.length ? hints[handedOn[0] + ahead] : null;
+                ch.pipeline().addLast(new McReplyFramer(pending), new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                        handedOn[0]++;
+                        ctx.fireChannelRead(msg);
+                    }
+                });
+            }
+        };
     }
 
     @Test

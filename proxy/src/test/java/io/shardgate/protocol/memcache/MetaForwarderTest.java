@@ -100,6 +100,24 @@ class MetaForwarderTest {
         context.sends.forEach(s -> s.waiter.onFailure("x"));
     }
 
+    @Test
+    void aRequestWhoseReplyMayHoldItsKeyRawTellsTheFramerWhichKey() {
+        // YQpi is "a\nb"; the reply of a quiet hit still passes, a quiet miss still drops
+        Context context = new Context();
+        dispatch(context, "mg YQpi b k v\r\nmg YQpi b k q\r\nmg YQpi b k q\r\nme YQpi b\r\nmg YQpi b v\r\n");
+        assertThat(context.sends).extracting(s -> s.waiter.framingHint() instanceof McReplyFramer.RawKey hint
+                ? new String(hint.key(), StandardCharsets.ISO_8859_1) : null)
+                .containsExactly("a\nb", "a\nb", "a\nb", "a\nb", null);
+        assertThat(context.sends).extracting(s -> s.request)
+                .containsExactly("mg YQpi b k v\r\n", "mg YQpi b k\r\n", "mg YQpi b k\r\n", "me YQpi b\r\n", "mg YQpi b v\r\n");
+        context.sends.get(0).waiter.onReply(ascii("VA 0 ka\nb W\r\n\r\n"));
+        context.sends.get(1).waiter.onReply(ascii("HD ka\nb\r\n"));
+        context.sends.get(2).waiter.onReply(ascii("EN\r\n"));
+        context.sends.get(3).waiter.onFailure("x");
+        context.sends.get(4).waiter.onFailure("y");
+        assertThat(context.replies).containsExactly("VA 0 ka\nb W\r\n\r\n", "HD ka\nb\r\n", "", "failed: x", "failed: y");
+    }
+
     private static List<Boolean> dropped(MetaRequest.Quiet quiet, String... replies) {
         List<Boolean> out = new ArrayList<>();
         for (String reply : replies) {

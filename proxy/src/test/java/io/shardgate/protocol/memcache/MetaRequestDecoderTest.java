@@ -60,6 +60,24 @@ class MetaRequestDecoderTest {
     }
 
     @Test
+    void aBinaryKeyWithANewlineThatMayComeBackRawIsNotedForTheReplyFramer() {
+        // YQpi is "a\nb": mg's k and me write an item's key raw when memcached didn't mark it binary (mg N made it)
+        assertThat(everySplit(DECODER, "mg YQpi b k v\r\nmg YQpi q k b\r\nme YQpi b\r\n"
+                + "mg YQpi b v\r\nmg YWI= b k\r\nme YQpi\r\nmd YQpi b k\r\nma YQpi b k\r\nms YQpi 1 b k\r\nx\r\n"))
+                .containsExactly(
+                        "MG [YQpi] b64=610a62 raw-key-in-reply mg YQpi b k v\\r\\n",
+                        "MG [YQpi] b64=610a62 raw-key-in-reply DROP_MISS q=q mg YQpi q k b\\r\\n",
+                        "ME [YQpi] b64=610a62 raw-key-in-reply me YQpi b\\r\\n",
+                        "MG [YQpi] b64=610a62 mg YQpi b v\\r\\n", // no k: no key in the reply
+                        "MG [YWI=] b64=6162 mg YWI= b k\\r\\n", // no newline: the line ends where it seems to
+                        "ME [YQpi] me YQpi\\r\\n", // not base64
+                        // md, ma and ms write k in base64 for b whatever the item
+                        "MD [YQpi] b64=610a62 md YQpi b k\\r\\n",
+                        "MA [YQpi] b64=610a62 ma YQpi b k\\r\\n",
+                        "MS [YQpi] b64=610a62 data=1 ms YQpi 1 b k\\r\\nx\\r\\n");
+    }
+
+    @Test
     void base64DecodingIsMemcachedsLenientOne() {
         // bytes outside the alphabet are skipped; decoding stops after the first padded group
         assertThat(Base64Key.decode(buf("Zm.9v"), 0, 5)).containsExactly('f', 'o', 'o');
