@@ -28,4 +28,10 @@ final class TrackedReply implements ReplyWaiter {
         counters.settle(requestBytes);
         waiter.onFailure(reason);
     }
+
+    /** The wrapped waiter's hint: counting must not hide what the reply framer needs to know. */
+    @Override
+    public Object framingHint() {
+        return waiter.framingHint();
+    }
 }

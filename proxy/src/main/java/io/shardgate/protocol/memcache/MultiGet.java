@@ -243,6 +243,11 @@ final class MultiGet {
                 client.onFailure(reason);
             }
         }
+
+        @Override
+        public Object framingHint() {
+            return client.framingHint();
+        }
     }
 
     private static boolean isRetrievalReply(ByteBuf reply) {

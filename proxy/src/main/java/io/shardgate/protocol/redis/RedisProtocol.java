@@ -37,8 +37,8 @@ public final class RedisProtocol implements ProxyProtocol {
     }
 
     @Override
-    public ChannelHandler newReplyFramer() {
-        return new RespReplyFramer();
+    public ChannelHandler newReplyFramer(io.shardgate.protocol.PendingReplies pending) {
+        return new RespReplyFramer(); // RESP replies are self-delimiting: no request needs to tell the framer anything
     }
 
     @Override
