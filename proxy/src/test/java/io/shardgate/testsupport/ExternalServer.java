@@ -17,6 +17,13 @@ import java.util.concurrent.TimeUnit;
  * ever signalled, by its own PID.
  */
 public class ExternalServer implements AutoCloseable {
+    /** Every process started here and not yet closed; a JVM that ends without closing them still ends them. */
+    private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly), "end-test-servers"));
+    }
+
     private final String label;
     private final List<String> command;
     private final int port;
@@ -70,6 +77,7 @@ public class ExternalServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + label + ": " + command, e);
         }
+        LIVE.add(process);
         awaitListening(Duration.ofSeconds(10));
         return this;
     }
@@ -105,6 +113,7 @@ public class ExternalServer implements AutoCloseable {
         if (process == null) return;
         process.destroyForcibly();
         waitFor();
+        LIVE.remove(process);
     }
 
     public boolean isRunning() {
@@ -144,6 +153,7 @@ public class ExternalServer implements AutoCloseable {
     @Override
     public void close() {
         if (process == null) return;
+        LIVE.remove(process);
         if (process.isAlive()) {
             signal("CONT"); // a paused process would ignore SIGTERM until thawed
             process.destroy();
