@@ -5,6 +5,7 @@ import io.netty.buffer.CompositeByteBuf;
 import io.shardgate.backend.FailureReasons;
 import io.shardgate.config.FailurePolicy;
 import io.shardgate.protocol.ClientContext;
+import io.shardgate.protocol.Fragments;
 import io.shardgate.protocol.ReplyWaiter;
 
 /**
@@ -12,29 +13,24 @@ import io.shardgate.protocol.ReplyWaiter;
  * merged back in the client's key order with a single {@code END}. If any part fails, the client gets that
  * failure for the whole request, as from nutcracker.
  */
-final class MultiGet {
+final class MultiGet extends Fragments {
     private final McRequest request;
     private final ReplyWaiter client;
     private final ClientContext context;
     /** The part (index into {@link #servers}) each key of the request went to. */
     private final int[] partOfKey;
     private final int[] servers;
-    private final ByteBuf[] replies;
-    private final String[] failures;
     private final Tolerance tolerance;
-    private int outstanding;
 
     private MultiGet(McRequest request, ReplyWaiter client, ClientContext context, int[] partOfKey, int[] servers,
             Tolerance tolerance) {
+        super(servers.length, request.frame);
         this.request = request;
         this.client = client;
         this.context = context;
         this.partOfKey = partOfKey;
         this.servers = servers;
-        this.replies = new ByteBuf[servers.length];
-        this.failures = new String[servers.length];
         this.tolerance = tolerance;
-        this.outstanding = servers.length;
     }
 
     /**
@@ -100,7 +96,7 @@ final class MultiGet {
         int count = servers.length;
         context.countFragments(count);
         for (int p = 0; p < count; p++) {
-            context.send(servers[p], buildPart(p), new Part(p));
+            context.send(servers[p], buildPart(p), part(p));
         }
     }
 
@@ -122,39 +118,10 @@ final class MultiGet {
         return out.writeByte('\r').writeByte('\n');
     }
 
-    private final class Part implements ReplyWaiter {
-        private final int index;
 
-        Part(int index) {
-            this.index = index;
-        }
 
-        @Override
-        public void onReply(ByteBuf frame) {
-            replies[index] = frame;
-            partDone();
-        }
-
-        @Override
-        public void onFailure(String reason) {
-            failures[index] = reason;
-            partDone();
-        }
-    }
-
-    private void partDone() {
-        if (--outstanding > 0) return;
-        try {
-            finish();
-        } finally {
-            for (ByteBuf reply : replies) {
-                if (reply != null) reply.release();
-            }
-            request.frame.release();
-        }
-    }
-
-    private void finish() {
+    @Override
+    protected void merge() {
         for (int p = 0; p < replies.length; p++) {
             if (failures[p] != null) {
                 if (!tolerance.forgives(failures[p])) {

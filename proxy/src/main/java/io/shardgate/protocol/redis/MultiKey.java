@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.shardgate.backend.FailureReasons;
 import io.shardgate.protocol.ClientContext;
+import io.shardgate.protocol.Fragments;
 import io.shardgate.protocol.ReplyWaiter;
 import java.util.Arrays;
 
@@ -14,7 +15,7 @@ import java.util.Arrays;
  * the client gets that for the whole request, as from nutcracker. When every key is on one server, the request
  * goes there as the client sent it.
  */
-final class MultiKey {
+final class MultiKey extends Fragments {
     private final RedisRequest request;
     private final ReplyWaiter client;
     private final ClientContext context;
@@ -22,20 +23,16 @@ final class MultiKey {
     private final int[] partOfKey;
     private final int[] keysInPart;
     private final int[] servers;
-    private final ByteBuf[] replies;
-    private String failure;
-    private int outstanding;
 
     private MultiKey(RedisRequest request, ReplyWaiter client, ClientContext context, int[] partOfKey,
             int[] keysInPart, int[] servers) {
+        super(servers.length, request.frame);
         this.request = request;
         this.client = client;
         this.context = context;
         this.partOfKey = partOfKey;
         this.keysInPart = keysInPart;
         this.servers = servers;
-        this.replies = new ByteBuf[servers.length];
-        this.outstanding = servers.length;
     }
 
     /** Routes a split command. Owns {@code request}. */
@@ -81,7 +78,7 @@ final class MultiKey {
 
     private void sendParts() {
         for (int p = 0; p < servers.length; p++) {
-            context.send(servers[p], buildPart(p), new Part(p));
+            context.send(servers[p], buildPart(p), part(p));
         }
     }
 
@@ -120,39 +117,11 @@ final class MultiKey {
         out.writeByte('\r').writeByte('\n');
     }
 
-    private final class Part implements ReplyWaiter {
-        private final int index;
 
-        Part(int index) {
-            this.index = index;
-        }
 
-        @Override
-        public void onReply(ByteBuf frame) {
-            replies[index] = frame;
-            partDone();
-        }
-
-        @Override
-        public void onFailure(String reason) {
-            if (failure == null) failure = reason;
-            partDone();
-        }
-    }
-
-    private void partDone() {
-        if (--outstanding > 0) return;
-        try {
-            finish();
-        } finally {
-            for (ByteBuf reply : replies) {
-                if (reply != null) reply.release();
-            }
-            request.frame.release();
-        }
-    }
-
-    private void finish() {
+    @Override
+    protected void merge() {
+        String failure = firstFailure();
         if (failure != null) {
             client.onFailure(failure);
             return;
