@@ -49,6 +49,8 @@ final class RedisCommand {
     }
 
     final String name;
+    /** This command's index in {@link RedisCommands#ALL}, which is how the per-command stats count it. */
+    int id = -1;
     final byte[] nameBytes;
     final int arity;
     final Kind kind;

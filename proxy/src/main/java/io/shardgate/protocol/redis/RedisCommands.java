@@ -287,7 +287,12 @@ final class RedisCommands {
     private static final RedisCommand[] TABLE;
     private static final int MASK;
 
+    /** The command names, lowercase, indexed by {@code RedisCommand.id}: the per-command stats' labels. */
+    static final List<String> NAMES;
+
     static {
+        for (int i = 0; i < ALL.size(); i++) ALL.get(i).id = i;
+        NAMES = ALL.stream().map(c -> c.name.toLowerCase(java.util.Locale.ROOT)).toList();
         int size = Integer.highestOneBit(ALL.size() * 4) * 2;
         TABLE = new RedisCommand[size];
         MASK = size - 1;

@@ -59,6 +59,7 @@ public final class RedisProtocol implements ProxyProtocol {
     }
 
     private static void dispatch(RedisRequest request, ClientContext client) {
+        client.countCommand(request.command.id);
         switch (request.command.kind) {
             case SPLIT -> MultiKey.dispatch(request, client);
             case TOGETHER -> together(request, client);
@@ -116,6 +117,11 @@ public final class RedisProtocol implements ProxyProtocol {
     /** {@code -ERR <reason>}, nutcracker's form for a request that failed at or before the server. */
     private static final HealthProbe PING_PROBE =
             new HealthProbe("*1\r\n$4\r\nPING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "+PONG");
+
+    @Override
+    public java.util.List<String> commandNames() {
+        return RedisCommands.NAMES;
+    }
 
     @Override
     public HealthProbe healthProbe() {

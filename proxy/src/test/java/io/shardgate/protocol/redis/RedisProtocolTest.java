@@ -30,7 +30,13 @@ class RedisProtocolTest {
 
         final List<Sent> sent = new ArrayList<>();
         final List<String> replies = new ArrayList<>();
+        final List<Integer> counted = new ArrayList<>();
         boolean closing;
+
+        @Override
+        public void countCommand(int id) {
+            counted.add(id);
+        }
 
         @Override
         public ReplyWaiter nextReply() {
@@ -118,6 +124,15 @@ class RedisProtocolTest {
         });
         client.answer(0, "$1\r\nv\r\n");
         assertThat(client.replies).containsExactly("$1\\r\\nv\\r\\n");
+    }
+
+    @Test
+    void everyForwardedCommandIsCountedUnderItsName() {
+        request(resp("GET", "bkey") + resp("mget", "a1", "b1") + resp("set", "a", "1"));
+        List<String> names = protocol.commandNames();
+        assertThat(client.counted).extracting(names::get).containsExactly("get", "mget", "set");
+        assertThat(names).doesNotHaveDuplicates().contains("hgetall", "zadd", "eval");
+        client.sent.forEach(s -> s.waiter().onFailure("test over"));
     }
 
     @Test
