@@ -1,35 +1,23 @@
 package io.shardgate.protocol.memcache;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.embedded.EmbeddedChannel;
+import io.shardgate.testsupport.CodecFeed;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Feeds bytes to a decoder on an {@link EmbeddedChannel} and describes what came out as text, releasing every
- * buffer. {@link #everySplit} checks that the result is the same however the bytes arrive.
+ * Describes what the memcached codecs emit as text, for {@link CodecFeed}, which feeds the bytes whole, split at
+ * every byte boundary and one byte at a time.
  */
 final class CodecHarness {
     private CodecHarness() {}
 
+    private static final CodecFeed FEED = new CodecFeed(CodecHarness::describe, false);
+
     static List<String> decode(Supplier<ChannelHandler> decoder, List<byte[]> chunks) {
-        EmbeddedChannel channel = new EmbeddedChannel(decoder.get());
-        List<String> out = new ArrayList<>();
-        try {
-            for (byte[] chunk : chunks) {
-                ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(chunk.length);
-                buf.writeBytes(chunk);
-                channel.writeInbound(buf);
-                drain(channel, out);
-            }
-        } finally {
-            channel.finishAndReleaseAll();
-        }
-        return out;
+        return FEED.decode(decoder, chunks);
     }
 
     static List<String> decode(Supplier<ChannelHandler> decoder, String input) {
@@ -38,29 +26,7 @@ final class CodecHarness {
 
     /** Decodes whole, split at every byte boundary, and one byte at a time; all must agree. Returns the result. */
     static List<String> everySplit(Supplier<ChannelHandler> decoder, String input) {
-        byte[] bytes = input.getBytes(StandardCharsets.ISO_8859_1);
-        List<String> whole = decode(decoder, List.of(bytes));
-        for (int i = 1; i < bytes.length; i++) {
-            List<byte[]> parts = List.of(java.util.Arrays.copyOfRange(bytes, 0, i), java.util.Arrays.copyOfRange(bytes, i, bytes.length));
-            List<String> split = decode(decoder, parts);
-            if (!split.equals(whole)) {
-                throw new AssertionError("split at " + i + " gave " + split + " but whole input gave " + whole);
-            }
-        }
-        List<byte[]> single = new ArrayList<>();
-        for (byte b : bytes) single.add(new byte[] {b});
-        List<String> oneByOne = decode(decoder, single);
-        if (!oneByOne.equals(whole)) {
-            throw new AssertionError("one byte at a time gave " + oneByOne + " but whole input gave " + whole);
-        }
-        return whole;
-    }
-
-    private static void drain(EmbeddedChannel channel, List<String> out) {
-        Object msg;
-        while ((msg = channel.readInbound()) != null) {
-            out.add(describe(msg));
-        }
+        return FEED.everySplit(decoder, input.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     static String describe(Object msg) {
@@ -102,6 +68,6 @@ final class CodecHarness {
     }
 
     static String text(ByteBuf buf) {
-        return buf.toString(StandardCharsets.ISO_8859_1).replace("\r", "\\r").replace("\n", "\\n");
+        return CodecFeed.text(buf);
     }
 }

@@ -1,40 +1,23 @@
 package io.shardgate.protocol.redis;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.embedded.EmbeddedChannel;
+import io.shardgate.testsupport.CodecFeed;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * Feeds bytes to a RESP decoder or framer on an {@link EmbeddedChannel} and describes what came out as text,
- * releasing every buffer. {@link #everySplit} checks the result is the same whole, split at every byte boundary,
- * and one byte at a time.
+ * Describes what the RESP decoder and framer emit as text, for {@link CodecFeed}, which feeds the bytes whole,
+ * split at every byte boundary and one byte at a time; a decoder exception is recorded as the last output line.
  */
 final class RespHarness {
     private RespHarness() {}
 
+    private static final CodecFeed FEED = new CodecFeed(RespHarness::describe, true);
+
     static List<String> decode(Supplier<ChannelHandler> handler, List<byte[]> chunks) {
-        EmbeddedChannel channel = new EmbeddedChannel(handler.get());
-        List<String> out = new ArrayList<>();
-        try {
-            for (byte[] chunk : chunks) {
-                ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer(chunk.length);
-                buf.writeBytes(chunk);
-                channel.writeInbound(buf);
-                Object msg;
-                while ((msg = channel.readInbound()) != null) out.add(describe(msg));
-            }
-        } catch (RuntimeException e) {
-            out.add("exception " + e.getClass().getSimpleName() + ": " + e.getMessage());
-        } finally {
-            channel.finishAndReleaseAll();
-        }
-        return out;
+        return FEED.decode(handler, chunks);
     }
 
     static List<String> decode(Supplier<ChannelHandler> handler, String input) {
@@ -46,21 +29,7 @@ final class RespHarness {
     }
 
     static List<String> everySplit(Supplier<ChannelHandler> handler, byte[] bytes) {
-        List<String> whole = decode(handler, List.of(bytes));
-        for (int i = 1; i < bytes.length; i++) {
-            List<String> split = decode(handler, List.of(Arrays.copyOfRange(bytes, 0, i),
-                    Arrays.copyOfRange(bytes, i, bytes.length)));
-            if (!split.equals(whole)) {
-                throw new AssertionError("split at " + i + " gave " + split + " but whole input gave " + whole);
-            }
-        }
-        List<byte[]> single = new ArrayList<>();
-        for (byte b : bytes) single.add(new byte[] {b});
-        List<String> oneByOne = decode(handler, single);
-        if (!oneByOne.equals(whole)) {
-            throw new AssertionError("one byte at a time gave " + oneByOne + " but whole input gave " + whole);
-        }
-        return whole;
+        return FEED.everySplit(handler, bytes);
     }
 
     static String describe(Object msg) {
@@ -89,7 +58,7 @@ final class RespHarness {
     }
 
     static String text(ByteBuf buf) {
-        return buf.toString(StandardCharsets.ISO_8859_1).replace("\r", "\\r").replace("\n", "\\n");
+        return CodecFeed.text(buf);
     }
 
     static byte[] bytes(String s) {
