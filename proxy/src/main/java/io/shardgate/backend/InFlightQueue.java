@@ -5,20 +5,25 @@ import java.util.Arrays;
 
 /**
  * The waiters of one backend connection in the order their requests were written, each with the time it was
- * written. A ring of two parallel arrays: no allocation per request, and the oldest request's age (all a
- * timeout check needs, since replies come in order) is one array read.
+ * written and its size for the stats. A ring of parallel arrays: no allocation per request, and the oldest
+ * request's age (all a timeout check needs, since replies come in order) is one array read.
  */
 final class InFlightQueue {
+    static final int UNCOUNTED = -1;
+
     private ReplyWaiter[] waiters = new ReplyWaiter[64];
     private long[] sentAt = new long[64];
+    /** The request's size as counted in the stats, or {@link #UNCOUNTED} for the proxy's own (handshakes). */
+    private int[] bytes = new int[64];
     private int head;
     private int size;
 
-    void add(ReplyWaiter waiter, long sentAtNanos) {
+    void add(ReplyWaiter waiter, long sentAtNanos, int requestBytes) {
         if (size == waiters.length) grow();
         int tail = (head + size) & (waiters.length - 1);
         waiters[tail] = waiter;
         sentAt[tail] = sentAtNanos;
+        bytes[tail] = requestBytes;
         size++;
     }
 
@@ -38,6 +43,11 @@ final class InFlightQueue {
         return waiters[(head + ahead) & (waiters.length - 1)].framingHint();
     }
 
+    /** The oldest request's size as counted, or {@link #UNCOUNTED}; only meaningful when not empty. */
+    int oldestBytes() {
+        return bytes[head];
+    }
+
     /** When the oldest request was written; only meaningful when not empty. */
     long oldestSentAt() {
         return sentAt[head];
@@ -55,13 +65,16 @@ final class InFlightQueue {
         int n = waiters.length;
         ReplyWaiter[] w = new ReplyWaiter[n * 2];
         long[] t = new long[n * 2];
+        int[] b = new int[n * 2];
         for (int i = 0; i < size; i++) {
             w[i] = waiters[(head + i) & (n - 1)];
             t[i] = sentAt[(head + i) & (n - 1)];
+            b[i] = bytes[(head + i) & (n - 1)];
         }
         Arrays.fill(waiters, null);
         waiters = w;
         sentAt = t;
+        bytes = b;
         head = 0;
     }
 }

@@ -55,6 +55,7 @@ public final class ServerLink extends FlushBatcher.Target {
     private final ServerCounters stats;
     private final ArrayDeque<ByteBuf> heldRequests = new ArrayDeque<>();
     private final ArrayDeque<ReplyWaiter> heldWaiters = new ArrayDeque<>();
+    private final ArrayDeque<Long> heldSince = new ArrayDeque<>();
     private State state = State.IDLE;
     private Channel channel;
     private long retryAtNanos;
@@ -71,10 +72,14 @@ public final class ServerLink extends FlushBatcher.Target {
         this.stats = settings.stats();
     }
 
-    /** Sends a request, taking ownership of it. {@code waiter} is null for requests the server won't answer. */
+    /**
+     * Sends a request, taking ownership of it. {@code waiter} is null for requests the server won't answer. The
+     * request is counted in the stats here; its reply (size, latency from the write) or failure when it settles.
+     */
     public void send(ByteBuf request, ReplyWaiter waiter) {
+        stats.forwarded(request.readableBytes(), waiter != null);
         switch (state) {
-            case CONNECTED -> write(request, waiter);
+            case CONNECTED -> write(request, waiter, true, System.nanoTime());
             case CONNECTING -> hold(request, waiter);
             case IDLE -> {
                 hold(request, waiter);
@@ -85,27 +90,40 @@ public final class ServerLink extends FlushBatcher.Target {
                     hold(request, waiter);
                     connect();
                 } else {
-                    request.release();
-                    if (waiter != null) waiter.onFailure(connectFailure);
+                    failUnsent(request, waiter, connectFailure);
                 }
             }
         }
     }
 
-    private void write(ByteBuf request, ReplyWaiter waiter) {
-        if (waiter != null) inFlight.add(waiter, System.nanoTime());
+    /**
+     * Writes a request; {@code counted} when the stats counted it in {@link #send} (not for the proxy's own).
+     * {@code sentAt} is when it was handed to this link: a request held while connecting ages from then, for its
+     * timeout and its latency.
+     */
+    private void write(ByteBuf request, ReplyWaiter waiter, boolean counted, long sentAt) {
+        if (waiter != null) {
+            inFlight.add(waiter, sentAt, counted ? request.readableBytes() : InFlightQueue.UNCOUNTED);
+        }
         channel.write(request, channel.voidPromise());
         settings.flusher().flushLater(this);
     }
 
     private void hold(ByteBuf request, ReplyWaiter waiter) {
         if (shuttingDown || heldRequests.size() >= MAX_QUEUED_WHILE_CONNECTING) {
-            request.release();
-            if (waiter != null) waiter.onFailure(shuttingDown ? closeReason : FailureReasons.TOO_MANY_QUEUED);
+            failUnsent(request, waiter, shuttingDown ? closeReason : FailureReasons.TOO_MANY_QUEUED);
             return;
         }
         heldRequests.add(request);
         heldWaiters.add(waiter == null ? NO_REPLY : waiter);
+        heldSince.add(System.nanoTime()); // boxed, but only while a connection opens
+    }
+
+    /** A counted request that will never be written: settled in the stats, released, its waiter failed. */
+    private void failUnsent(ByteBuf request, ReplyWaiter waiter, String reason) {
+        if (waiter != null && waiter != NO_REPLY) stats.settle(request.readableBytes());
+        request.release();
+        if (waiter != null) waiter.onFailure(reason);
     }
 
     /** Marks a held request that expects no reply (ArrayDeque takes no nulls). */
@@ -157,11 +175,11 @@ public final class ServerLink extends FlushBatcher.Target {
         backoffNanos = MIN_BACKOFF_NANOS;
         events.info(server.address(), "connected", "connected to server {}", server.address());
         for (ProxyProtocol.Handshake step : settings.protocol().handshake(channel.alloc())) {
-            write(step.request(), new HandshakeReply(step)); // before any client request
+            write(step.request(), new HandshakeReply(step), false, System.nanoTime()); // before any client request
         }
         while (!heldRequests.isEmpty()) {
             ReplyWaiter waiter = heldWaiters.poll();
-            write(heldRequests.poll(), waiter == NO_REPLY ? null : waiter);
+            write(heldRequests.poll(), waiter == NO_REPLY ? null : waiter, true, heldSince.poll());
         }
     }
 
@@ -209,8 +227,8 @@ public final class ServerLink extends FlushBatcher.Target {
 
     private void failHeld(String reason) {
         while (!heldRequests.isEmpty()) {
-            heldRequests.poll().release();
-            heldWaiters.poll().onFailure(reason);
+            heldSince.poll();
+            failUnsent(heldRequests.poll(), heldWaiters.poll(), reason);
         }
     }
 
@@ -234,6 +252,8 @@ public final class ServerLink extends FlushBatcher.Target {
             ReferenceCountUtil.release(msg);
             return;
         }
+        int requestBytes = inFlight.isEmpty() ? InFlightQueue.UNCOUNTED : inFlight.oldestBytes();
+        long sentAt = inFlight.isEmpty() ? 0 : inFlight.oldestSentAt();
         ReplyWaiter waiter = inFlight.poll();
         if (waiter == null) {
             // A reply nobody asked for: the stream is out of step and can't be trusted any more.
@@ -243,7 +263,11 @@ public final class ServerLink extends FlushBatcher.Target {
             return;
         }
         settings.health().success(settings.serverIndex());
-        waiter.onReply((ByteBuf) msg);
+        ByteBuf reply = (ByteBuf) msg;
+        if (requestBytes != InFlightQueue.UNCOUNTED) {
+            stats.replied(requestBytes, reply.readableBytes(), System.nanoTime() - sentAt);
+        }
+        waiter.onReply(reply);
     }
 
     @Override
@@ -269,8 +293,12 @@ public final class ServerLink extends FlushBatcher.Target {
         state = State.IDLE;
         channel = null;
         closeReason = null;
-        ReplyWaiter waiter;
-        while ((waiter = inFlight.poll()) != null) waiter.onFailure(reason);
+        while (!inFlight.isEmpty()) {
+            int requestBytes = inFlight.oldestBytes();
+            ReplyWaiter waiter = inFlight.poll();
+            if (requestBytes != InFlightQueue.UNCOUNTED) stats.settle(requestBytes);
+            waiter.onFailure(reason);
+        }
         if (!shuttingDown) countFailure(reason);
     }
 

@@ -1,8 +1,6 @@
 package io.shardgate.stats;
 
-import io.netty.buffer.ByteBuf;
 import io.shardgate.backend.FailureReasons;
-import io.shardgate.protocol.ReplyWaiter;
 
 /**
  * One worker's counters for one backend server (shared by that worker's {@code server_connections} links to it,
@@ -23,20 +21,20 @@ public final class ServerCounters {
     }
 
     /**
-     * A request is forwarded to this server: counts it, and returns the waiter to hand to the link instead of
-     * {@code waiter}, which also counts the reply and its latency. {@code null} (noreply) stays null.
+     * A request of {@code bytes} is forwarded to this server; {@code awaitsReply} unless it is noreply. The
+     * server link that sends it calls {@link #replied} or {@link #settle} for it later (no object per request).
      */
-    public ReplyWaiter forward(ByteBuf request, ReplyWaiter waiter) {
-        int bytes = request.readableBytes();
+    public void forwarded(int bytes, boolean awaitsReply) {
         values[Stat.REQUESTS.index]++;
         values[Stat.REQUEST_BYTES.index] += bytes;
-        if (waiter == null) return null;
-        awaiting++;
-        awaitingBytes += bytes;
-        return new TrackedReply(this, waiter, bytes, System.nanoTime());
+        if (awaitsReply) {
+            awaiting++;
+            awaitingBytes += bytes;
+        }
     }
 
-    void replied(int requestBytes, int replyBytes, long nanos) {
+    /** The reply to a forwarded request came, {@code nanos} after the request was written. */
+    public void replied(int requestBytes, int replyBytes, long nanos) {
         settle(requestBytes);
         values[Stat.RESPONSES.index]++;
         values[Stat.RESPONSE_BYTES.index] += replyBytes;
@@ -44,7 +42,8 @@ public final class ServerCounters {
         latencySumNanos += nanos;
     }
 
-    void settle(int requestBytes) {
+    /** No reply will come for a forwarded request (it failed, or was never written). */
+    public void settle(int requestBytes) {
         awaiting--;
         awaitingBytes -= requestBytes;
     }
