@@ -30,11 +30,15 @@ public final class ClientSession extends FlushBatcher.Target implements ClientCo
 
     /** Replies owed before further requests wait undispatched; plenty for any pipeline depth clients use. */
     static final int MAX_OWED_REPLIES = 512;
+    /** Spare slots kept; enough for the pipeline depths clients use, small for idle connections. */
+    private static final int MAX_SPARE_SLOTS = 32;
 
     private final ProxyProtocol protocol;
     private final PoolBackends backends;
     private final FlushBatcher flusher;
     private final ArrayDeque<ReplySlot> owed = new ArrayDeque<>();
+    /** Slots whose replies went out, for reuse: no allocation per request on the steady state. */
+    private final ArrayDeque<ReplySlot> spareSlots = new ArrayDeque<>();
     /** Decoded requests not dispatched yet, in arrival order, while the client has no room. */
     private final ArrayDeque<Object> waiting = new ArrayDeque<>();
     private boolean pumping;
@@ -126,7 +130,8 @@ public final class ClientSession extends FlushBatcher.Target implements ClientCo
 
     @Override
     public ReplyWaiter nextReply() {
-        ReplySlot slot = new ReplySlot(this);
+        ReplySlot slot = spareSlots.pollLast();
+        if (slot == null) slot = new ReplySlot(this);
         owed.add(slot);
         return slot;
     }
@@ -148,7 +153,6 @@ public final class ClientSession extends FlushBatcher.Target implements ClientCo
             if (waiter != null) waiter.onFailure(FailureReasons.SERVER_EJECTED);
             return;
         }
-        waiter = stats.server(serverIndex).forward(request, waiter);
         backends.link(serverIndex, connectionPick).send(request, waiter);
     }
 
@@ -204,6 +208,7 @@ public final class ClientSession extends FlushBatcher.Target implements ClientCo
         while ((head = owed.peek()) != null && head.isDone()) {
             owed.poll();
             channel.write(head.take(), channel.voidPromise());
+            if (spareSlots.size() < MAX_SPARE_SLOTS) spareSlots.addLast(head);
             wrote = true;
         }
         if (closing && owed.isEmpty()) {

@@ -3,7 +3,10 @@ package io.shardgate.client;
 import io.netty.buffer.ByteBuf;
 import io.shardgate.protocol.ReplyWaiter;
 
-/** One place in a client's reply order; filled by a backend reply, a local answer or a failure. */
+/**
+ * One place in a client's reply order; filled by a backend reply, a local answer or a failure. Reused by its
+ * session once its reply has been taken (each waiter is answered exactly once, so none is still referenced).
+ */
 final class ReplySlot implements ReplyWaiter {
     private final ClientSession session;
     private ByteBuf reply;
@@ -33,10 +36,11 @@ final class ReplySlot implements ReplyWaiter {
         return done;
     }
 
-    /** Hands the reply to the caller, who now owns it. */
+    /** Hands the reply to the caller, who now owns it, and makes the slot ready for reuse. */
     ByteBuf take() {
         ByteBuf r = reply;
         reply = null;
+        done = false;
         return r;
     }
 }

@@ -1,49 +1,34 @@
 package io.shardgate.protocol.memcache;
 
 import io.netty.buffer.ByteBuf;
+import java.util.ArrayDeque;
 
 /**
  * One validated text request. {@code frame} is a retained slice of exactly the bytes the client sent (command
  * line and data block), forwarded as is unless a multi-key retrieval has to be split. Offsets are into the frame.
+ *
+ * <p>Requests are reused: each decoder keeps a few ({@link Pool}), and the protocol hands one back with
+ * {@link #recycle} once it has been forwarded or answered and nothing reads it any more, so the steady state
+ * allocates no request objects. A request that outlives its dispatch (a split multi-key get) is simply not
+ * recycled.
  */
 final class McRequest {
-    final McCommand command;
-    final ByteBuf frame;
-    final boolean noreply;
+    private final Pool pool;
+    McCommand command;
+    ByteBuf frame;
+    boolean noreply;
     /** The first (usually only) key, kept in fields so a single-key request needs no array. */
-    private final int key0Offset;
-    private final int key0Length;
+    private int key0Offset;
+    private int key0Length;
     /** Key offset and length pairs in the client's order, when there are several keys; else null. */
-    private final int[] keys;
-    final int keyCount;
+    private int[] keys;
+    int keyCount;
     /** The exptime argument of gat/gats (offset, length), needed to build their per-server parts. */
-    final int argOffset;
-    final int argLength;
+    int argOffset;
+    int argLength;
 
-    /** A request of several keys ({@code keys} holds offset and length pairs) or of none. */
-    McRequest(McCommand command, ByteBuf frame, boolean noreply, int[] keys, int keyCount, int argOffset, int argLength) {
-        this.command = command;
-        this.frame = frame;
-        this.noreply = noreply;
-        this.keys = keyCount > 1 ? keys : null;
-        this.keyCount = keyCount;
-        this.key0Offset = keyCount > 0 ? keys[0] : 0;
-        this.key0Length = keyCount > 0 ? keys[1] : 0;
-        this.argOffset = argOffset;
-        this.argLength = argLength;
-    }
-
-    /** A request of one key: no array allocated. */
-    McRequest(McCommand command, ByteBuf frame, boolean noreply, int keyOffset, int keyLength, int argOffset, int argLength) {
-        this.command = command;
-        this.frame = frame;
-        this.noreply = noreply;
-        this.keys = null;
-        this.keyCount = 1;
-        this.key0Offset = keyOffset;
-        this.key0Length = keyLength;
-        this.argOffset = argOffset;
-        this.argLength = argLength;
+    private McRequest(Pool pool) {
+        this.pool = pool;
     }
 
     int keyOffset(int i) {
@@ -52,5 +37,59 @@ final class McRequest {
 
     int keyLength(int i) {
         return i == 0 ? key0Length : keys[2 * i + 1];
+    }
+
+    /** Returns this request to its decoder's pool. The caller must not touch it afterwards. */
+    void recycle() {
+        frame = null;
+        keys = null;
+        pool.giveBack(this);
+    }
+
+    /** A decoder's spare requests. Used on its channel's event loop only. */
+    static final class Pool {
+        /** Enough for the requests of one read in a pipelined stream; the rest are garbage-collected. */
+        private static final int MAX_SPARE = 16;
+        private final ArrayDeque<McRequest> spare = new ArrayDeque<>();
+
+        /** A request of several keys ({@code keys} holds offset and length pairs) or of none. */
+        McRequest multi(McCommand command, ByteBuf frame, boolean noreply, int[] keys, int keyCount, int argOffset,
+                int argLength) {
+            McRequest r = take();
+            r.set(command, frame, noreply, keyCount > 0 ? keys[0] : 0, keyCount > 0 ? keys[1] : 0, argOffset, argLength);
+            r.keys = keyCount > 1 ? keys : null;
+            r.keyCount = keyCount;
+            return r;
+        }
+
+        /** A request of one key: no array. */
+        McRequest single(McCommand command, ByteBuf frame, boolean noreply, int keyOffset, int keyLength, int argOffset,
+                int argLength) {
+            McRequest r = take();
+            r.set(command, frame, noreply, keyOffset, keyLength, argOffset, argLength);
+            r.keys = null;
+            r.keyCount = 1;
+            return r;
+        }
+
+        private McRequest take() {
+            McRequest r = spare.pollLast();
+            return r != null ? r : new McRequest(this);
+        }
+
+        private void giveBack(McRequest r) {
+            if (spare.size() < MAX_SPARE) spare.addLast(r);
+        }
+    }
+
+    private void set(McCommand command, ByteBuf frame, boolean noreply, int key0Offset, int key0Length, int argOffset,
+            int argLength) {
+        this.command = command;
+        this.frame = frame;
+        this.noreply = noreply;
+        this.key0Offset = key0Offset;
+        this.key0Length = key0Length;
+        this.argOffset = argOffset;
+        this.argLength = argLength;
     }
 }

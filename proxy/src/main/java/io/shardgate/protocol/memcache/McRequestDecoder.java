@@ -29,6 +29,7 @@ final class McRequestDecoder extends ByteToMessageDecoder {
     private enum State { LINE, DATA, SWALLOW, BROKEN }
 
     private final int maxValueBytes;
+    private final McRequest.Pool requests = new McRequest.Pool();
     private final MetaParser meta;
     private State state = State.LINE;
     /** How much of the current line was already searched for its newline, so a slow line is scanned once. */
@@ -340,18 +341,18 @@ final class McRequestDecoder extends ByteToMessageDecoder {
         emitOne(command, in, start, lineLength, noreply, tokenStart(1) - start, tokenEnd(1) - tokenStart(1), 0, 0, out);
     }
 
-    private static void emitOne(McCommand command, ByteBuf in, int start, int frameLength, boolean noreply,
+    private void emitOne(McCommand command, ByteBuf in, int start, int frameLength, boolean noreply,
             int keyOffset, int keyLength, int argOffset, int argLength, List<Object> out) {
         ByteBuf frame = in.retainedSlice(start, frameLength);
         in.skipBytes(frameLength);
-        out.add(new McRequest(command, frame, noreply, keyOffset, keyLength, argOffset, argLength));
+        out.add(requests.single(command, frame, noreply, keyOffset, keyLength, argOffset, argLength));
     }
 
-    private static void emit(McCommand command, ByteBuf in, int start, int frameLength, boolean noreply, int[] keys,
+    private void emit(McCommand command, ByteBuf in, int start, int frameLength, boolean noreply, int[] keys,
             int keyCount, int argOffset, int argLength, List<Object> out) {
         ByteBuf frame = in.retainedSlice(start, frameLength);
         in.skipBytes(frameLength);
-        out.add(new McRequest(command, frame, noreply, keys, keyCount, argOffset, argLength));
+        out.add(requests.multi(command, frame, noreply, keys, keyCount, argOffset, argLength));
     }
 
     private static void reply(ByteBuf in, int lineLength, List<Object> out, ByteBuf constant) {

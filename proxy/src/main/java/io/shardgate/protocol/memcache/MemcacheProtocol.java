@@ -61,6 +61,7 @@ public final class MemcacheProtocol implements ProxyProtocol {
     public void discard(Object message) {
         if (message instanceof McRequest request) {
             request.frame.release();
+            request.recycle();
         } else if (message instanceof MetaRequest meta) {
             meta.frame.release();
         } else if (message instanceof LocalReply local) {
@@ -83,22 +84,26 @@ public final class MemcacheProtocol implements ProxyProtocol {
         switch (request.command.kind) {
             case RETRIEVAL -> MultiGet.dispatch(request, client, failurePolicy);
             case LOCAL -> {
+                McCommand command = request.command;
                 request.frame.release();
-                switch (request.command) {
+                request.recycle();
+                switch (command) {
                     case VERSION -> client.nextReply().onReply(versionReply.duplicate());
                     case QUIT -> client.closeAfterReplies();
-                    default -> throw new IllegalStateException("unhandled local command " + request.command);
+                    default -> throw new IllegalStateException("unhandled local command " + command);
                 }
             }
             default -> {
                 ReplyWaiter waiter = request.noreply ? null : client.nextReply();
-                int server = client.route(request.frame, request.keyOffset(0), request.keyLength(0));
+                ByteBuf frame = request.frame;
+                int server = client.route(frame, request.keyOffset(0), request.keyLength(0));
+                request.recycle(); // read to the end: what follows needs only the frame
                 if (server < 0) {
-                    request.frame.release();
+                    frame.release();
                     if (waiter != null) waiter.onFailure(FailureReasons.NO_LIVE_SERVER);
                     return;
                 }
-                client.send(server, request.frame, waiter);
+                client.send(server, frame, waiter);
             }
         }
     }

@@ -48,13 +48,17 @@ final class MultiGet extends Fragments {
         }
     }
 
-    /** Routes a retrieval, splitting it only when its keys live on more than one server. Owns {@code request}. */
+    /**
+     * Routes a retrieval, splitting it only when its keys live on more than one server. Owns {@code request}:
+     * recycles it when it is forwarded whole; a split keeps it (not recycled) until the merge.
+     */
     static void dispatch(McRequest request, ClientContext context, FailurePolicy policy) {
         Tolerance tolerance = Tolerance.of(policy, request.keyCount);
         ReplyWaiter client = context.nextReply();
         ByteBuf frame = request.frame;
         int first = context.route(frame, request.keyOffset(0), request.keyLength(0));
         if (request.keyCount == 1 && first >= 0) { // the common case: nothing to split, nothing to allocate
+            request.recycle();
             context.send(first, frame, tolerance.anyFailure || tolerance.ejected ? new MissOnFailure(client, tolerance) : client);
             return;
         }
@@ -64,6 +68,7 @@ final class MultiGet extends Fragments {
             int server = k == 0 ? first : context.route(frame, request.keyOffset(k), request.keyLength(k));
             if (server < 0) {
                 frame.release();
+                request.recycle();
                 client.onFailure(FailureReasons.NO_LIVE_SERVER);
                 return;
             }
@@ -71,6 +76,7 @@ final class MultiGet extends Fragments {
             oneServer &= server == first;
         }
         if (oneServer) { // forwarded as the client sent it
+            request.recycle();
             context.send(first, frame, tolerance.anyFailure || tolerance.ejected ? new MissOnFailure(client, tolerance) : client);
             return;
         }
