@@ -12,7 +12,8 @@
 # generator's report). Without perf_events (as on many VMs), cpu falls back to timer sampling: kernel frames are
 # not seen, time spent in a system call is charged to the native frame that made it.
 #
-# Workloads are those of scripts/bench.sh (get-p1, get-p16, mix-90-10, mget-10, mget-100, value-4k, value-100k).
+# Workloads are those of scripts/bench.sh (get-p1, get-p16, mix-90-10, mget-10, mget-100, value-4k, value-100k,
+# redis-get-p16, redis-set-p16; the redis ones run redis-benchmark against 4 redis-servers).
 # Every process started here is ended by its PID on exit.
 set -euo pipefail
 
@@ -50,10 +51,14 @@ case "$WORKLOAD" in
   mget-100) ARGS="-c 50 -p 1 -k 100 -s 100 -n 100000" ;;
   value-4k) ARGS="-c 50 -p 1 -k 1 -s 4096 -n 10000" ;;
   value-100k) ARGS="-c 50 -p 1 -k 1 -s 102400 -n 500" ;;
+  redis-get-p16) ARGS="get" ;;
+  redis-set-p16) ARGS="set" ;;
   *) die "unknown workload $WORKLOAD" ;;
 esac
 case "$EVENT" in cpu|alloc|wall|lock) ;; *) die "--event must be cpu, alloc, wall or lock" ;; esac
 
+REDIS=false
+[[ $WORKLOAD == redis-* ]] && REDIS=true
 for tool in java jcmd memcached ss mvn; do command -v "$tool" >/dev/null || die "$tool is not installed"; done
 OUT=${OUT:-$ROOT/run/profile-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT"
@@ -108,14 +113,19 @@ free_port SG_PORT
   echo "  timeout: 5000"
   echo "  preconnect: true"
   echo "  auto_eject_hosts: false"
+  echo "  redis: $REDIS"
   echo "  server_connections: 1"
   echo "  servers:"
 } >"$CONF"
 for i in 1 2 3 4; do
   free_port port
-  memcached "${MEMCACHED_USER[@]}" -l 127.0.0.1 -p "$port" -U 0 -t 1 -m 256 -c 4096 >"$OUT/memcached-$i.log" 2>&1 &
+  if [[ $REDIS == true ]]; then
+    redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no >"$OUT/redis-$i.log" 2>&1 &
+  else
+    memcached "${MEMCACHED_USER[@]}" -l 127.0.0.1 -p "$port" -U 0 -t 1 -m 256 -c 4096 >"$OUT/memcached-$i.log" 2>&1 &
+  fi
   PIDS+=("$!")
-  wait_port "$port" "$!" || die "memcached $i did not start"
+  wait_port "$port" "$!" || die "backend $i did not start"
   echo "   - 127.0.0.1:$port:1 server$i" >>"$CONF"
 done
 
@@ -128,10 +138,17 @@ SG_PID=$(ss -Htlnp "sport = :$SG_PORT" | grep -o 'pid=[0-9]*' | head -n 1 | cut 
 PIDS+=("$SG_PID")
 log "shardgate pid $SG_PID on port $SG_PORT, workload $WORKLOAD, event $EVENT"
 
-# shellcheck disable=SC2086 # ARGS is a list of options
-java -jar "$JAR" -t "127.0.0.1:$SG_PORT" $ARGS --preload-only >"$OUT/preload.txt" 2>&1 || die "preload failed"
-# shellcheck disable=SC2086
-java -jar "$JAR" -t "127.0.0.1:$SG_PORT" $ARGS -w "$WARMUP" -d "$DURATION" --json >"$OUT/load.json" 2>"$OUT/load.err" &
+if [[ $REDIS == true ]]; then
+  # redis-benchmark runs until killed; the request count comes from shardgate's stats, read around the window
+  redis-benchmark -h 127.0.0.1 -p "$SG_PORT" -c 50 -P 16 -d 100 -r 100000 -n 100000 -t set -q >"$OUT/preload.txt" 2>&1
+  redis-benchmark -h 127.0.0.1 -p "$SG_PORT" -c 50 -P 16 -d 100 -r 100000 -n 1000000000 -t "$ARGS" -q \
+    >"$OUT/load.txt" 2>&1 &
+else
+  # shellcheck disable=SC2086 # ARGS is a list of options
+  java -jar "$JAR" -t "127.0.0.1:$SG_PORT" $ARGS --preload-only >"$OUT/preload.txt" 2>&1 || die "preload failed"
+  # shellcheck disable=SC2086
+  java -jar "$JAR" -t "127.0.0.1:$SG_PORT" $ARGS -w "$WARMUP" -d "$DURATION" --json >"$OUT/load.json" 2>"$OUT/load.err" &
+fi
 GEN=$!
 PIDS+=("$GEN")
 sleep "$WARMUP"
@@ -140,22 +157,37 @@ opts="start,event=$EVENT,interval=1ms,file=$OUT/profile.collapsed"
 [[ $EVENT == alloc ]] && opts="start,event=alloc,file=$OUT/profile.collapsed"
 dump="stop,collapsed"
 [[ $EVENT == alloc ]] && dump="stop,collapsed,total" # bytes, not samples
+served() { # requests answered so far, from the stats port
+  (exec 3<>"/dev/tcp/127.0.0.1/$STATS"; cat <&3) 2>/dev/null | grep -o '"responses":[0-9]*' | cut -d: -f2 | awk '{ s += $1 } END { print s + 0 }'
+}
+before=$(served)
 jcmd "$SG_PID" JVMTI.agent_load "$AGENT" "\"$opts\"" >"$OUT/attach.log" 2>&1 || die "attach failed, see $OUT/attach.log"
 sleep "$(awk -v d="$DURATION" 'BEGIN { print (d > 1 ? d - 0.5 : d / 2) }')"
 jcmd "$SG_PID" JVMTI.agent_load "$AGENT" "\"$dump,file=$OUT/profile.collapsed\"" >>"$OUT/attach.log" 2>&1
+after=$(served)
 jcmd "$SG_PID" JVMTI.agent_load "$AGENT" "\"flamegraph,file=$OUT/profile.html\"" >>"$OUT/attach.log" 2>&1 || true
-wait "$GEN" || log "load generator exit status $? (see $OUT/load.json)"
-
-requests=$(grep -o '"requests":[0-9]*' "$OUT/load.json" | head -n 1 | cut -d: -f2)
+if [[ $REDIS == true ]]; then
+  kill -TERM "$GEN" 2>/dev/null || true
+else
+  wait "$GEN" || log "load generator exit status $? (see $OUT/load.json)"
+fi
+if [[ $REDIS == true ]]; then
+  requests=$((after - before)) # backend replies while profiling: one per request (GET and SET are not split)
+else
+  # the generator's verified requests of its window, scaled to the part of it that was profiled
+  requests=$(grep -o '"requests":[0-9]*' "$OUT/load.json" | head -n 1 | cut -d: -f2)
+  requests=$(awk -v r="${requests:-0}" -v d="$DURATION" 'BEGIN { printf "%d", r * (d > 1 ? d - 0.5 : d / 2) / d }')
+fi
 {
-  echo "workload $WORKLOAD, event $EVENT, shardgate --threads $THREADS, requests in the window: ${requests:-?}"
+  echo "workload $WORKLOAD, event $EVENT, shardgate --threads $THREADS, requests while profiling: $requests"
   awk '{ n = $NF; total += n; sub(/ [0-9]+$/, ""); k = split($0, f, ";"); leaf[f[k]] += n }
        END { printf "total %d\n", total; for (l in leaf) printf "%6.2f%%  %s\n", 100 * leaf[l] / total, l }' \
     "$OUT/profile.collapsed" | { read -r first; echo "$first"; sort -rn | head -n 40; }
-  if [[ $EVENT == alloc && -n $requests ]]; then
-    # profiled for DURATION - 0.5 of the DURATION-second window: scale the request count alike
-    awk -v r="$requests" -v d="$DURATION" '{ total += $NF }
-      END { printf "allocated ~%.0f bytes per request (sampled estimate)\n", total / (r * (d - 0.5) / d) }' \
+  if [[ $EVENT == alloc && $requests -gt 0 ]]; then
+    # async-profiler samples an allocation every 512 KiB (per thread): no sample means less than that in all
+    awk -v r="$requests" '{ total += $NF }
+      END { if (total > 0) printf "allocated ~%.1f bytes per request (sampled estimate)\n", total / r;
+            else printf "allocated < %.2f bytes per request (not one 512 KiB sample)\n", 524288 / r }' \
       "$OUT/profile.collapsed"
   fi
 } >"$OUT/top.txt"

@@ -110,7 +110,20 @@ public final class Main implements Callable<Integer> {
     private List<String> originalArgs = List.of();
 
     public static void main(String[] args) {
+        nettyDefaults();
         System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /**
+     * Netty settings read once when its classes load, so set before any is used (a -D on the command line wins).
+     * The recycler's per-thread batch (default 32) overflows into a queue that allocates a new array chunk every
+     * 32 objects when one event-loop pass releases more than that, which a pipelined load does every pass: 1024
+     * keeps those objects (buffer slices, write entries) recycled without allocating.
+     */
+    static void nettyDefaults() {
+        if (System.getProperty("io.netty.recycler.chunkSize") == null) {
+            System.setProperty("io.netty.recycler.chunkSize", "1024");
+        }
     }
 
     /** Runs the command line with {@code out} and {@code err} in place of stdout and stderr; returns the exit status. */

@@ -84,8 +84,10 @@ public final class RedisProtocol implements ProxyProtocol {
                 break;
             }
             if (k > 0 && s != server) {
+                String name = request.command.name;
                 request.frame.release();
-                waiter.onReply(RespReplies.error(client.alloc(), "ERR keys of '" + request.command.name
+                request.recycle();
+                waiter.onReply(RespReplies.error(client.alloc(), "ERR keys of '" + name
                         + "' are on different servers; keep them together with a hash tag"));
                 return;
             }
@@ -94,19 +96,23 @@ public final class RedisProtocol implements ProxyProtocol {
         send(request, client, server, waiter);
     }
 
+    /** Forwards a request whole (or fails it) and recycles it: nothing reads it afterwards. */
     private static void send(RedisRequest request, ClientContext client, int server, ReplyWaiter waiter) {
+        ByteBuf frame = request.frame;
+        request.recycle();
         if (server < 0) {
-            request.frame.release();
+            frame.release();
             waiter.onFailure(FailureReasons.NO_LIVE_SERVER);
             return;
         }
-        client.send(server, request.frame, waiter);
+        client.send(server, frame, waiter);
     }
 
     @Override
     public void discard(Object message) {
         if (message instanceof RedisRequest request) {
             request.frame.release();
+            request.recycle();
         } else if (message instanceof LocalReply local) {
             local.reply().release();
         } else {

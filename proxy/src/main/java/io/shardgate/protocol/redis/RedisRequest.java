@@ -5,31 +5,24 @@ import io.netty.buffer.ByteBuf;
 /**
  * One validated request to forward. {@code frame} holds the request as RESP: a retained slice of exactly what the
  * client sent for a multi-bulk request, or the RESP form of an inline command. Argument offsets are into the
- * frame. The keys are at {@link #keyArg}.
+ * frame. The keys are at {@link #keyArg}. Reused through its decoder's {@link Pool}.
  */
 final class RedisRequest {
-    final RedisCommand command;
-    final ByteBuf frame;
-    final int argc;
-    /** Offset and length of each argument's bytes in the frame. */
-    private final int[] args;
+    private final Pool pool;
+    RedisCommand command;
+    ByteBuf frame;
+    int argc;
+    /** Offset and length of each argument's bytes in the frame; kept (and grown) across reuses. */
+    private int[] args = new int[8];
     /** A key before the others (ZUNIONSTORE's destination), or -1. */
-    private final int destKey;
-    private final int keyFirst;
+    private int destKey;
+    private int keyFirst;
     /** The argument after the last key. */
-    private final int keyEnd;
-    private final int keyStep;
+    private int keyEnd;
+    private int keyStep;
 
-    RedisRequest(RedisCommand command, ByteBuf frame, int argc, int[] args, int destKey, int keyFirst, int keyEnd,
-            int keyStep) {
-        this.command = command;
-        this.frame = frame;
-        this.argc = argc;
-        this.args = args;
-        this.destKey = destKey;
-        this.keyFirst = keyFirst;
-        this.keyEnd = keyEnd;
-        this.keyStep = keyStep;
+    private RedisRequest(Pool pool) {
+        this.pool = pool;
     }
 
     int argOffset(int i) {
@@ -56,5 +49,44 @@ final class RedisRequest {
     /** Arguments per key for a split command: 1, or 2 for MSET's key and value. */
     int keyStep() {
         return keyStep;
+    }
+
+    /** Returns this request to its decoder's pool. The caller must not touch it afterwards. */
+    void recycle() {
+        frame = null;
+        pool.giveBack(this);
+    }
+
+    /**
+     * A decoder's spare requests, so the steady state allocates none: the protocol recycles a request once it has
+     * been forwarded or answered; one that outlives its dispatch (a split MGET) is simply not recycled. Used on
+     * its channel's event loop only.
+     */
+    static final class Pool {
+        private static final int MAX_SPARE = 16;
+        /** Argument arrays larger than this are not kept for reuse (a huge MSET's must not stay around). */
+        private static final int MAX_KEPT_ARGS = 2 * 256;
+        private final java.util.ArrayDeque<RedisRequest> spare = new java.util.ArrayDeque<>();
+
+        /** A request of {@code argc} arguments at {@code args} (offset, length pairs, copied). */
+        RedisRequest take(RedisCommand command, ByteBuf frame, int argc, int[] args, int destKey, int keyFirst,
+                int keyEnd, int keyStep) {
+            RedisRequest r = spare.pollLast();
+            if (r == null) r = new RedisRequest(this);
+            if (r.args.length < 2 * argc) r.args = new int[2 * argc];
+            System.arraycopy(args, 0, r.args, 0, 2 * argc);
+            r.command = command;
+            r.frame = frame;
+            r.argc = argc;
+            r.destKey = destKey;
+            r.keyFirst = keyFirst;
+            r.keyEnd = keyEnd;
+            r.keyStep = keyStep;
+            return r;
+        }
+
+        private void giveBack(RedisRequest r) {
+            if (spare.size() < MAX_SPARE && r.args.length <= MAX_KEPT_ARGS) spare.addLast(r);
+        }
     }
 }

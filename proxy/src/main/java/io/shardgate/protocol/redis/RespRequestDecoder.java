@@ -40,6 +40,7 @@ final class RespRequestDecoder extends ByteToMessageDecoder {
     private int argc;
     private int argi;
     private int[] args = new int[16];
+    private final RedisRequest.Pool requests = new RedisRequest.Pool();
     private int bulkLength;
     /** The command of the request being validated. */
     private RedisCommand validated;
@@ -315,7 +316,7 @@ final class RespRequestDecoder extends ByteToMessageDecoder {
 
     /** The request with its key positions, once validated. */
     private RedisRequest keys(RedisCommand command, ByteBuf frame) {
-        int[] copy = Arrays.copyOf(args, 2 * argc);
+        int[] copy = args; // offsets relative to the frame; the request takes a copy
         int destKey = -1;
         int first = command.firstKey;
         int end;
@@ -341,7 +342,7 @@ final class RespRequestDecoder extends ByteToMessageDecoder {
                 }
             }
         }
-        return new RedisRequest(command, frame, argc, copy, destKey, first, end, command.keyStep);
+        return requests.take(command, frame, argc, copy, destKey, first, end, command.keyStep);
     }
 
     // ---- commands the proxy answers ----
