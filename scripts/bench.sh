@@ -328,7 +328,8 @@ for w in "${SELECTED[@]}"; do
 done
 
 # ---------------------------------------------------------------------------------------------------------------
-# redis-benchmark rows: GET/SET, pipeline 16, 50 connections, 100-byte values, 100k random keys
+# redis-benchmark rows: SET/GET at pipeline 16 and MGET of 100 keys at pipeline 1, 50 connections, 100-byte
+# values, 100k random keys (the SET run stores them; every __rand_int__ of the MGET is drawn on its own)
 REDIS_ROWS=()
 if [[ $REDIS == 1 ]]; then
   RD_PORTS=()
@@ -355,9 +356,24 @@ if [[ $REDIS == 1 ]]; then
   if [[ -z $SGR_PID ]]; then SGR_STATUS="not available ($SG_WHY)"; fi
   log "redis backends on ${RD_PORTS[*]}; nutcracker on $NCR_PORT; shardgate: $SGR_STATUS"
   REQUESTS=$(awk -v d="$DURATION" 'BEGIN { n = int(d * 100000); if (n < 50000) n = 50000; print n }')
+  MGET_KEYS=()
+  for _ in $(seq 1 100); do MGET_KEYS+=("key:__rand_int__"); done
+  # warm-up, not measured: stores the key space and gives shardgate's JIT the same start the generator's warm-up
+  # gives it on the memcached rows (a cold JVM's first run would measure the compiler)
+  log "redis warm-up (not measured)"
+  for port in "${RD_PORTS[0]}" "$NCR_PORT" ${SGR_PID:+"$SGR_PORT"}; do
+    timeout 300 redis-benchmark -h 127.0.0.1 -p "$port" -c 50 -P 16 -n 300000 -d 100 -r 100000 -t set,get -q \
+      >/dev/null 2>>"$RUN_DIR/redis-benchmark.err" || true
+    timeout 300 redis-benchmark -h 127.0.0.1 -p "$port" -c 50 -n 5000 -r 100000 -q MGET "${MGET_KEYS[@]}" \
+      >/dev/null 2>>"$RUN_DIR/redis-benchmark.err" || true
+  done
   for round in $(seq 1 "$ROUNDS"); do
-    for test in set get; do
-      log "redis-benchmark $test -P 16, round $round/$ROUNDS"
+    for test in set get mget100; do
+      case $test in
+        mget100) row=redis-mget100; rb_args=(-P 1 -n $((REQUESTS / 20)) MGET "${MGET_KEYS[@]}"); csv_name=MGET; n=$((REQUESTS / 20)) ;;
+        *) row=redis-$test-p16; rb_args=(-P 16 -n "$REQUESTS" -t "$test"); csv_name=$test; n=$REQUESTS ;;
+      esac
+      log "redis-benchmark $row, round $round/$ROUNDS"
       for target in direct nutcracker shardgate; do
         case $target in
           direct) port=${RD_PORTS[0]}; pid=${RD_PIDS[0]} ;;
@@ -365,27 +381,28 @@ if [[ $REDIS == 1 ]]; then
           shardgate) port=$SGR_PORT; pid=$SGR_PID ;;
         esac
         if [[ -z $pid ]] || ! kill -0 "$pid" 2>/dev/null; then
-          record --arg w "redis-$test-p16" --arg t "$target" --argjson r "$round" '{workload:$w,target:$t,round:$r,available:false}'
+          record --arg w "$row" --arg t "$target" --argjson r "$round" '{workload:$w,target:$t,round:$r,available:false}'
           continue
         fi
         reset_peak "$pid"
         retrans_before=$(tcp_retrans)
         before=$(cpu_ticks "$pid")
-        csv=$(timeout 300 redis-benchmark -h 127.0.0.1 -p "$port" -c 50 -P 16 -n "$REQUESTS" -d 100 -r 100000 \
-          -t "$test" --csv 2>>"$RUN_DIR/redis-benchmark.err") || true
+        csv=$(timeout 300 redis-benchmark -h 127.0.0.1 -p "$port" -c 50 -d 100 -r 100000 --csv "${rb_args[@]}" \
+          2>>"$RUN_DIR/redis-benchmark.err") || true
         after=$(cpu_ticks "$pid")
         rss=$(peak_rss_kb "$pid")
         retrans=$(($(tcp_retrans) - retrans_before))
-        line=$(grep -i "^\"$test\"" <<<"$csv" || true)
+        line=$(grep -i "^\"$csv_name[\" ]" <<<"$csv" || true)
         if [[ -z $line ]]; then
           log "  $target: redis-benchmark gave no result"
-          record --arg w "redis-$test-p16" --arg t "$target" --argjson r "$round" '{workload:$w,target:$t,round:$r,available:true,failed:"redis-benchmark"}'
+          record --arg w "$row" --arg t "$target" --argjson r "$round" '{workload:$w,target:$t,round:$r,available:true,failed:"redis-benchmark"}'
           continue
         fi
-        IFS=, read -r _ rps _ _ p50 _ p99 _ <<<"${line//\"/}"
+        line=${line#\"*\",} # the test name (MGET's is the whole command line)
+        IFS=, read -r rps _ _ p50 _ p99 _ <<<"${line//\"/}"
         cpu=$(awk -v a="$before" -v b="$after" -v t="$CLK_TCK" 'BEGIN { if (a < 0 || b < 0) print -1; else print (b - a) / t }')
-        record --arg w "redis-$test-p16" --arg t "$target" --argjson r "$round" --argjson rss "$rss" --argjson retrans "$retrans" \
-          --argjson ops "$rps" --argjson p50 "$p50" --argjson p99 "$p99" --argjson n "$REQUESTS" --argjson cpu "$cpu" \
+        record --arg w "$row" --arg t "$target" --argjson r "$round" --argjson rss "$rss" --argjson retrans "$retrans" \
+          --argjson ops "$rps" --argjson p50 "$p50" --argjson p99 "$p99" --argjson n "$n" --argjson cpu "$cpu" \
           '{workload:$w,target:$t,round:$r,available:true,exit:0,rss_kb:$rss,retrans:$retrans,
             gen:{ops_per_s:$ops,keys_per_s:$ops,p50_us:($p50*1000),p99_us:($p99*1000),p999_us:null,requests:$n,
                  errors:null,server_cpu_s:{x:$cpu},ok:true}}'
@@ -393,7 +410,8 @@ if [[ $REDIS == 1 ]]; then
       done
     done
   done
-  REDIS_ROWS=("redis-set-p16|redis-benchmark SET, 100 B, 50 conns, pipeline 16" "redis-get-p16|redis-benchmark GET, 100 B, 50 conns, pipeline 16")
+  REDIS_ROWS=("redis-set-p16|redis-benchmark SET, 100 B, 50 conns, pipeline 16" "redis-get-p16|redis-benchmark GET, 100 B, 50 conns, pipeline 16"
+    "redis-mget100|redis-benchmark MGET of 100 random keys, 100 B values, 50 conns, pipeline 1")
 fi
 ELAPSED=$(($(date +%s) - START))
 
