@@ -7,7 +7,7 @@
 # Starts 4 memcached backends (1 thread, -m 256 each), nutcracker and shardgate with the same pool config
 # (fnv1a_64, ketama, the 4 servers), and runs every workload against: direct memcached (backend 1 alone, the
 # physical reference), nutcracker, shardgate -- interleaved A B C, A B C for R rounds. Prints medians as a markdown
-# table (also written to --out FILE). Then redis-benchmark GET/SET rows against direct redis, nutcracker and
+# table (also written to --out FILE). Then redis-benchmark SET, GET and MGET rows against direct redis, nutcracker and
 # shardgate with a redis pool of 4 redis-servers.
 #
 # shardgate is started as `bin/shardgate -c FILE -s STATS_PORT -p PID_FILE --threads N` from the repository root;
