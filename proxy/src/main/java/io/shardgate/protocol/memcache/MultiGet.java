@@ -1,11 +1,11 @@
 package io.shardgate.protocol.memcache;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.shardgate.backend.FailureReasons;
 import io.shardgate.config.FailurePolicy;
 import io.shardgate.protocol.ClientContext;
 import io.shardgate.protocol.Fragments;
+import io.shardgate.protocol.MergedReply;
 import io.shardgate.protocol.ReplyWaiter;
 
 /**
@@ -144,13 +144,13 @@ final class MultiGet extends Fragments {
         for (int p = 0; p < replies.length; p++) {
             if (replies[p] != null) matchEntries(p, entryOffset, entryLength); // a forgiven part has only misses
         }
-        CompositeByteBuf merged = context.alloc().compositeDirectBuffer(keyCount + 1);
+        int size = McReplies.END.readableBytes();
+        for (int k = 0; k < keyCount; k++) size += entryLength[k];
+        ByteBuf merged = MergedReply.allocate(context.alloc(), size, keyCount + 1);
         for (int k = 0; k < keyCount; k++) {
-            if (entryLength[k] > 0) {
-                merged.addComponent(true, replies[partOfKey[k]].retainedSlice(entryOffset[k], entryLength[k]));
-            }
+            if (entryLength[k] > 0) MergedReply.append(merged, replies[partOfKey[k]], entryOffset[k], entryLength[k]);
         }
-        merged.addComponent(true, McReplies.of(McReplies.END));
+        MergedReply.append(merged, McReplies.END, McReplies.END.readerIndex(), McReplies.END.readableBytes());
         client.onReply(merged);
     }
 

@@ -5,6 +5,7 @@ import io.netty.buffer.CompositeByteBuf;
 import io.shardgate.backend.FailureReasons;
 import io.shardgate.protocol.ClientContext;
 import io.shardgate.protocol.Fragments;
+import io.shardgate.protocol.MergedReply;
 import io.shardgate.protocol.ReplyWaiter;
 import java.util.Arrays;
 
@@ -168,8 +169,8 @@ final class MultiKey extends Fragments {
 
     /**
      * MGET: each part's reply is an array with one element per key of the part, in the part's key order. The
-     * merged reply is a new array header followed by slices of the parts' elements in the client's key order;
-     * keys next to each other on the same part share one slice.
+     * merged reply is a new array header followed by the parts' elements in the client's key order, copied or
+     * sliced ({@link MergedReply}); keys next to each other on the same part share one piece.
      */
     private void mergeValues() {
         int parts = replies.length;
@@ -200,10 +201,6 @@ final class MultiKey extends Fragments {
             partEnd[p] = pos;
         }
         int keyCount = partOfKey.length;
-        ByteBuf header = context.alloc().directBuffer(16);
-        header.writeByte('*');
-        RespReplies.writeDecimal(header, keyCount);
-        header.writeByte('\r').writeByte('\n');
         // Runs of consecutive keys answered by consecutive elements of one part become one slice.
         int[] nextElement = new int[parts];
         int runs = 0;
@@ -224,12 +221,25 @@ final class MultiKey extends Fragments {
                 lastPart = p;
             }
         }
-        CompositeByteBuf merged = context.alloc().compositeDirectBuffer(runs + 1);
-        merged.addComponent(true, header);
+        int headerSize = 1 + RespReplies.decimalLength(keyCount) + 2;
+        int size = headerSize;
+        for (int r = 0; r < runs; r++) size += runEnd[r] - runStart[r];
+        ByteBuf merged = MergedReply.allocate(context.alloc(), size, runs + 1);
+        if (merged instanceof CompositeByteBuf composite) {
+            composite.addComponent(true, writeArrayHeader(context.alloc().directBuffer(headerSize), keyCount));
+        } else {
+            writeArrayHeader(merged, keyCount);
+        }
         for (int r = 0; r < runs; r++) {
-            merged.addComponent(true, replies[runPart[r]].retainedSlice(runStart[r], runEnd[r] - runStart[r]));
+            MergedReply.append(merged, replies[runPart[r]], runStart[r], runEnd[r] - runStart[r]);
         }
         client.onReply(merged);
+    }
+
+    private static ByteBuf writeArrayHeader(ByteBuf out, int length) {
+        out.writeByte('*');
+        RespReplies.writeDecimal(out, length);
+        return out.writeByte('\r').writeByte('\n');
     }
 
     private void unexpected() {

@@ -9,6 +9,7 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.shardgate.config.FailurePolicy;
 import io.shardgate.protocol.ClientContext;
+import io.shardgate.protocol.MergedReply;
 import io.shardgate.protocol.ReplyWaiter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /** Multi-key retrievals against a fake client context: how they split per server and how the replies merge. */
 class MultiGetTest {
-    /** What reached the client: the text, and whether it came as a composite of slices. */
-    record Reply(String text, boolean composite) {}
+    /** What reached the client: the text, whether it came as a composite of slices, and its buffer's capacity. */
+    record Reply(String text, boolean composite, int capacity) {}
 
     /** Keys starting with 'a', 'b', 'c' live on servers 0, 1, 2; "dead" has no live server. */
     static final class FakeClient implements ClientContext {
@@ -33,13 +34,14 @@ class MultiGetTest {
             return new ReplyWaiter() {
                 @Override
                 public void onReply(ByteBuf frame) {
-                    replies.add(new Reply(frame.toString(StandardCharsets.ISO_8859_1), frame instanceof CompositeByteBuf));
+                    replies.add(new Reply(frame.toString(StandardCharsets.ISO_8859_1), frame instanceof CompositeByteBuf,
+                            frame.capacity()));
                     frame.release();
                 }
 
                 @Override
                 public void onFailure(String reason) {
-                    replies.add(new Reply("failed: " + reason, false));
+                    replies.add(new Reply("failed: " + reason, false, 0));
                 }
             };
         }
@@ -197,5 +199,41 @@ class MultiGetTest {
         request("get a1 dead\r\n");
         assertThat(client.sent).isEmpty();
         assertThat(client.texts()).containsExactly("failed: No live servers in pool");
+    }
+
+    @Test
+    void aMergedReplyUpToTheCopyLimitIsOneBufferOfExactlyItsSizeAndALargerOneAComposite() {
+        String b1 = entry("b1", "small");
+        int fixed = entry("a1", "").length() + b1.length() + "END\r\n".length();
+        // the value's length has 5 digits around the limit
+        String atLimit = "v".repeat(MergedReply.COPY_LIMIT - fixed - 4);
+        String overLimit = atLimit + "w";
+        String expectedAtLimit = entry("a1", atLimit) + b1 + "END\r\n";
+        assertThat(expectedAtLimit).hasSize(MergedReply.COPY_LIMIT);
+        request("get a1 b1\r\nget b1 a1\r\nget a1 b1 c1\r\n");
+        client.answer(0, entry("a1", atLimit) + "END\r\n");
+        client.answer(1, b1 + "END\r\n");
+        client.answer(2, b1 + "END\r\n");
+        client.answer(3, entry("a1", overLimit) + "END\r\n");
+        client.answer(4, entry("a1", "x".repeat(100_000)) + "END\r\n"); // values both sides of the limit
+        client.answer(5, b1 + "END\r\n");
+        client.answer(6, "END\r\n");
+        assertThat(client.replies).extracting(Reply::text).containsExactly(expectedAtLimit,
+                b1 + entry("a1", overLimit) + "END\r\n", entry("a1", "x".repeat(100_000)) + b1 + "END\r\n");
+        assertThat(client.replies).extracting(Reply::composite).containsExactly(false, true, true);
+        assertThat(client.replies.get(0).capacity()).isEqualTo(MergedReply.COPY_LIMIT);
+    }
+
+    @Test
+    void smallMergedRepliesAreCopiedWithNothingToSpare() {
+        request("get a1 b1 c1 a2\r\nget a1 b1\r\n");
+        client.answer(0, entry("a1", "1") + entry("a2", "22") + "END\r\n");
+        client.answer(1, entry("b1", "b") + "END\r\n");
+        client.answer(2, "END\r\n");
+        client.answer(3, "END\r\n");
+        client.answer(4, "END\r\n");
+        String merged = entry("a1", "1") + entry("b1", "b") + entry("a2", "22") + "END\r\n";
+        assertThat(client.replies).containsExactly(new Reply(merged, false, merged.length()),
+                new Reply("END\r\n", false, 5));
     }
 }
