@@ -1,6 +1,7 @@
 package io.shardgate.protocol.memcache;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.shardgate.backend.FailureReasons;
 import io.shardgate.config.FailurePolicy;
 import io.shardgate.protocol.ClientContext;
@@ -138,56 +139,51 @@ final class MultiGet extends Fragments {
                 replies[p] = null;
             }
         }
-        int keyCount = request.keyCount;
-        int[] entryOffset = new int[keyCount];
-        int[] entryLength = new int[keyCount];
-        for (int p = 0; p < replies.length; p++) {
-            if (replies[p] != null) matchEntries(p, entryOffset, entryLength); // a forgiven part has only misses
+        // Each part's reply is its hits' entries then END\r\n (a forgiven part has only misses), so this is the
+        // merged size, barring a server's entry for a key not asked (dropped: room to spare) or an END without \r.
+        int size = END_LINE.length;
+        for (ByteBuf reply : replies) {
+            if (reply != null) size += reply.readableBytes() - END_LINE.length;
         }
-        int size = McReplies.END.readableBytes();
-        for (int k = 0; k < keyCount; k++) size += entryLength[k];
-        ByteBuf merged = MergedReply.allocate(context.alloc(), size, keyCount + 1);
-        for (int k = 0; k < keyCount; k++) {
-            if (entryLength[k] > 0) MergedReply.append(merged, replies[partOfKey[k]], entryOffset[k], entryLength[k]);
+        ByteBuf merged = MergedReply.allocate(context.alloc(), size, request.keyCount + 1);
+        // memcached answers a part's keys in the order they were asked and skips misses: walking the keys in the
+        // client's order, a key's entry, if it hit, is the next one in its part's reply, whose readerIndex is
+        // moved past each entry taken. A key asked twice is answered twice.
+        for (int k = 0; k < request.keyCount; k++) {
+            ByteBuf reply = replies[partOfKey[k]];
+            int length = reply == null ? 0 : entryLength(reply, k);
+            if (length > 0) {
+                MergedReply.append(merged, reply, reply.readerIndex(), length);
+                reply.skipBytes(length);
+            }
         }
         MergedReply.append(merged, McReplies.END, McReplies.END.readerIndex(), McReplies.END.readableBytes());
         client.onReply(merged);
     }
 
     /**
-     * Pairs each {@code VALUE} entry of one part's reply with the key it answers. memcached answers hits in the
-     * order the keys were asked and skips misses, so entries match keys by walking both in order; a key asked
-     * twice is answered twice.
+     * The length of the entry at the front of {@code reply} when it answers key {@code k}, else 0 (the key missed,
+     * or no entry is left). An entry is {@code VALUE <key> <flags> <bytes> [<cas>]\r\n<data>\r\n}, its line already
+     * checked by the reply framer; the key is compared in place (no scan for its end), the line read once.
      */
-    private void matchEntries(int part, int[] entryOffset, int[] entryLength) {
-        ByteBuf reply = replies[part];
-        ByteBuf frame = request.frame;
+    private int entryLength(ByteBuf reply, int k) {
         int pos = reply.readerIndex();
         int end = reply.writerIndex();
-        int k = 0;
-        while (pos < end) {
-            int eol = reply.indexOf(pos, end, (byte) '\n');
-            int lineEnd = reply.getByte(eol - 1) == '\r' ? eol - 1 : eol;
-            if (McReplyFramer.isEnd(reply, pos, lineEnd)) return;
-            // VALUE <key> <flags> <bytes> [<cas>]
-            int keyStart = pos + 6;
-            int keyEnd = reply.indexOf(keyStart, lineEnd, (byte) ' ');
-            int flagsEnd = reply.indexOf(keyEnd + 1, lineEnd, (byte) ' ');
-            int bytesEnd = reply.indexOf(flagsEnd + 1, lineEnd, (byte) ' ');
-            if (bytesEnd < 0) bytesEnd = lineEnd;
-            long length = Ascii.parseUnsigned(reply, flagsEnd + 1, bytesEnd, Integer.MAX_VALUE);
-            int entryEnd = (int) (eol + 1 + length + 2);
-            while (k < request.keyCount && (partOfKey[k] != part
-                    || !Ascii.sameBytes(frame, request.keyOffset(k), request.keyLength(k), reply, keyStart, keyEnd - keyStart))) {
-                k++;
-            }
-            if (k < request.keyCount) {
-                entryOffset[k] = pos;
-                entryLength[k] = entryEnd - pos;
-                k++;
-            }
-            pos = entryEnd;
+        int keyStart = pos + VALUE_PREFIX.length;
+        int keyLength = request.keyLength(k);
+        int keyEnd = keyStart + keyLength;
+        if (keyEnd >= end || reply.getByte(keyEnd) != ' ' || !Ascii.startsWith(reply, pos, end, VALUE_PREFIX)
+                || !ByteBufUtil.equals(request.frame, request.keyOffset(k), reply, keyStart, keyLength)) {
+            return 0;
         }
+        int flagsEnd = reply.indexOf(keyEnd + 1, end, (byte) ' ');
+        if (flagsEnd < 0) return 0;
+        long length = 0;
+        int i = flagsEnd + 1;
+        for (byte b; i < end && (b = reply.getByte(i)) >= '0' && b <= '9'; i++) length = length * 10 + b - '0';
+        int eol = reply.indexOf(i, end, (byte) '\n');
+        long entryEnd = eol + 1L + length + 2;
+        return eol < 0 || entryEnd > end ? 0 : (int) (entryEnd - pos);
     }
 
     /** The one-server case's waiter when some failures are answered as an all-miss reply. */
