@@ -7,6 +7,7 @@ import io.shardgate.config.FailurePolicy;
 import io.shardgate.protocol.ClientContext;
 import io.shardgate.protocol.Fragments;
 import io.shardgate.protocol.MergedReply;
+import io.shardgate.protocol.PartPlan;
 import io.shardgate.protocol.ReplyWaiter;
 
 /**
@@ -59,8 +60,7 @@ final class MultiGet extends Fragments {
             context.send(first, frame, tolerance.anyFailure || tolerance.ejected ? new MissOnFailure(client, tolerance) : client);
             return;
         }
-        int[] serverOfKey = new int[request.keyCount];
-        boolean oneServer = true;
+        PartPlan plan = PartPlan.start(request.keyCount, context.serverCount());
         for (int k = 0; k < request.keyCount; k++) {
             int server = k == 0 ? first : context.route(frame, request.keyOffset(k), request.keyLength(k));
             if (server < 0) {
@@ -68,29 +68,13 @@ final class MultiGet extends Fragments {
                 client.onFailure(FailureReasons.NO_LIVE_SERVER);
                 return;
             }
-            serverOfKey[k] = server;
-            oneServer &= server == first;
+            plan.add(server);
         }
-        if (oneServer) { // forwarded as the client sent it
+        if (plan.parts() == 1) { // forwarded as the client sent it
             context.send(first, frame, tolerance.anyFailure || tolerance.ejected ? new MissOnFailure(client, tolerance) : client);
             return;
         }
-        // Number the distinct servers in order of first appearance.
-        int[] partOfServer = new int[context.serverCount()];
-        java.util.Arrays.fill(partOfServer, -1);
-        int[] servers = new int[Math.min(request.keyCount, context.serverCount())];
-        int parts = 0;
-        int[] partOfKey = new int[request.keyCount];
-        for (int k = 0; k < request.keyCount; k++) {
-            int server = serverOfKey[k];
-            if (partOfServer[server] < 0) {
-                partOfServer[server] = parts;
-                servers[parts++] = server;
-            }
-            partOfKey[k] = partOfServer[server];
-        }
-        MultiGet merge = new MultiGet(request, client, context, partOfKey, java.util.Arrays.copyOf(servers, parts), tolerance);
-        merge.sendParts();
+        new MultiGet(request, client, context, plan.partOfKey(), plan.servers(), tolerance).sendParts();
     }
 
     private void sendParts() {

@@ -6,8 +6,8 @@ import io.shardgate.backend.FailureReasons;
 import io.shardgate.protocol.ClientContext;
 import io.shardgate.protocol.Fragments;
 import io.shardgate.protocol.MergedReply;
+import io.shardgate.protocol.PartPlan;
 import io.shardgate.protocol.ReplyWaiter;
-import java.util.Arrays;
 
 /**
  * A split command (MGET, MSET, DEL, UNLINK, EXISTS, TOUCH) whose keys live on several servers: one sub-request
@@ -41,8 +41,8 @@ final class MultiKey extends Fragments {
         ReplyWaiter client = context.nextReply();
         ByteBuf frame = request.frame;
         int keyCount = request.keyCount();
-        int[] serverOfKey = new int[keyCount];
-        boolean oneServer = true;
+        PartPlan plan = PartPlan.start(keyCount, context.serverCount());
+        int first = -1;
         for (int k = 0; k < keyCount; k++) {
             int arg = request.keyArg(k);
             int server = context.route(frame, request.argOffset(arg), request.argLength(arg));
@@ -51,30 +51,17 @@ final class MultiKey extends Fragments {
                 client.onFailure(FailureReasons.NO_LIVE_SERVER);
                 return;
             }
-            serverOfKey[k] = server;
-            oneServer &= server == serverOfKey[0];
+            if (k == 0) first = server;
+            plan.add(server);
         }
-        if (oneServer) {
-            context.send(serverOfKey[0], frame, client);
+        if (plan.parts() == 1) {
+            context.send(first, frame, client);
             return;
         }
-        int[] partOfServer = new int[context.serverCount()];
-        Arrays.fill(partOfServer, -1);
-        int[] servers = new int[Math.min(keyCount, context.serverCount())];
-        int[] keysInPart = new int[servers.length];
-        int parts = 0;
-        int[] partOfKey = new int[keyCount];
-        for (int k = 0; k < keyCount; k++) {
-            int server = serverOfKey[k];
-            if (partOfServer[server] < 0) {
-                partOfServer[server] = parts;
-                servers[parts++] = server;
-            }
-            partOfKey[k] = partOfServer[server];
-            keysInPart[partOfKey[k]]++;
-        }
-        new MultiKey(request, client, context, partOfKey, Arrays.copyOf(keysInPart, parts),
-                Arrays.copyOf(servers, parts)).sendParts();
+        int[] partOfKey = plan.partOfKey();
+        int[] keysInPart = new int[plan.parts()];
+        for (int part : partOfKey) keysInPart[part]++;
+        new MultiKey(request, client, context, partOfKey, keysInPart, plan.servers()).sendParts();
     }
 
     private void sendParts() {
