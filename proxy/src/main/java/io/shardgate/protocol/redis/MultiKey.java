@@ -157,13 +157,14 @@ final class MultiKey extends Fragments {
     /**
      * MGET: each part's reply is an array with one element per key of the part, in the part's key order. The
      * merged reply is a new array header followed by the parts' elements in the client's key order, copied or
-     * sliced ({@link MergedReply}); keys next to each other on the same part share one piece.
+     * sliced ({@link MergedReply}); keys next to each other on the same part share one piece. Each part's reply
+     * is read from its readerIndex, moved past its array header, then past each element taken.
      */
     private void mergeValues() {
-        int parts = replies.length;
-        int[][] elementStart = new int[parts][];
-        int[] partEnd = new int[parts];
-        for (int p = 0; p < parts; p++) {
+        int keyCount = partOfKey.length;
+        int headerSize = 1 + RespReplies.decimalLength(keyCount) + 2;
+        int size = headerSize;
+        for (int p = 0; p < replies.length; p++) {
             ByteBuf reply = replies[p];
             int pos = reply.readerIndex();
             int end = reply.writerIndex();
@@ -173,52 +174,31 @@ final class MultiKey extends Fragments {
                 unexpected();
                 return;
             }
-            int[] starts = new int[(int) n + 1];
-            pos = eol + 1;
-            for (int e = 0; e < n; e++) {
-                starts[e] = pos;
-                pos = RespReplyFramer.skipElement(reply, pos, end);
-                if (pos < 0) {
-                    unexpected();
-                    return;
-                }
-            }
-            starts[(int) n] = pos;
-            elementStart[p] = starts;
-            partEnd[p] = pos;
+            reply.readerIndex(eol + 1);
+            size += reply.readableBytes(); // the framer framed exactly the array: its elements are the rest
         }
-        int keyCount = partOfKey.length;
-        // Runs of consecutive keys answered by consecutive elements of one part become one slice.
-        int[] nextElement = new int[parts];
-        int runs = 0;
-        int[] runPart = new int[keyCount];
-        int[] runStart = new int[keyCount];
-        int[] runEnd = new int[keyCount];
-        int lastPart = -1;
-        for (int k = 0; k < keyCount; k++) {
-            int p = partOfKey[k];
-            int e = nextElement[p]++;
-            if (p == lastPart) {
-                runEnd[runs - 1] = elementStart[p][e + 1];
-            } else {
-                runPart[runs] = p;
-                runStart[runs] = elementStart[p][e];
-                runEnd[runs] = elementStart[p][e + 1];
-                runs++;
-                lastPart = p;
-            }
-        }
-        int headerSize = 1 + RespReplies.decimalLength(keyCount) + 2;
-        int size = headerSize;
-        for (int r = 0; r < runs; r++) size += runEnd[r] - runStart[r];
-        ByteBuf merged = MergedReply.allocate(context.alloc(), size, runs + 1);
+        ByteBuf merged = MergedReply.allocate(context.alloc(), size, keyCount + 1);
         if (merged instanceof CompositeByteBuf composite) {
             composite.addComponent(true, writeArrayHeader(context.alloc().directBuffer(headerSize), keyCount));
         } else {
             writeArrayHeader(merged, keyCount);
         }
-        for (int r = 0; r < runs; r++) {
-            MergedReply.append(merged, replies[runPart[r]], runStart[r], runEnd[r] - runStart[r]);
+        for (int k = 0; k < keyCount;) {
+            int p = partOfKey[k];
+            ByteBuf reply = replies[p];
+            int start = reply.readerIndex();
+            int pos = start;
+            do {
+                pos = RespReplyFramer.skipElement(reply, pos, reply.writerIndex());
+                if (pos < 0) {
+                    merged.release();
+                    unexpected();
+                    return;
+                }
+                k++;
+            } while (k < keyCount && partOfKey[k] == p);
+            MergedReply.append(merged, reply, start, pos - start);
+            reply.readerIndex(pos);
         }
         client.onReply(merged);
     }

@@ -34,8 +34,8 @@ class MultiGetTest {
             return new ReplyWaiter() {
                 @Override
                 public void onReply(ByteBuf frame) {
-                    replies.add(new Reply(frame.toString(StandardCharsets.ISO_8859_1), frame instanceof CompositeByteBuf,
-                            frame.capacity()));
+                    String text = frame.toString(StandardCharsets.ISO_8859_1);
+                    replies.add(new Reply(text, frame instanceof CompositeByteBuf, frame.capacity()));
                     frame.release();
                 }
 
@@ -127,7 +127,8 @@ class MultiGetTest {
         assertThat(client.replies).isEmpty();
         client.answer(1, entry("b1", "B1") + entry("b2", "B2") + "END\r\n");
         assertThat(client.texts()).containsExactly(
-                entry("a1", "A1") + entry("b1", "B1") + entry("c1", "C1") + entry("b2", "B2") + entry("a3", "A3") + "END\r\n");
+                entry("a1", "A1") + entry("b1", "B1") + entry("c1", "C1") + entry("b2", "B2") + entry("a3", "A3")
+                        + "END\r\n");
     }
 
     @Test
@@ -142,7 +143,8 @@ class MultiGetTest {
     @Test
     void gatsKeepsItsExptimeAndCasInEveryPart() {
         request("gats 300 b1 a1 b2\r\n");
-        assertThat(client.sent).extracting(FakeClient.Sent::request).containsExactly("gats 300 b1 b2\r\n", "gats 300 a1\r\n");
+        assertThat(client.sent).extracting(FakeClient.Sent::request)
+                .containsExactly("gats 300 b1 b2\r\n", "gats 300 a1\r\n");
         client.answer(0, "VALUE b1 7 2 11\r\nB1\r\nVALUE b2 0 0 12\r\n\r\nEND\r\n");
         client.answer(1, "VALUE a1 3 2 10\r\nA1\r\nEND\r\n");
         assertThat(client.texts()).containsExactly(
@@ -159,7 +161,8 @@ class MultiGetTest {
     @Test
     void aKeyAskedTwiceIsAnsweredTwiceAndValuesMayLookLikeReplyLines() {
         request("get a1 b1 a1 a2 b1\r\n");
-        assertThat(client.sent).extracting(FakeClient.Sent::request).containsExactly("get a1 a1 a2\r\n", "get b1 b1\r\n");
+        assertThat(client.sent).extracting(FakeClient.Sent::request)
+                .containsExactly("get a1 a1 a2\r\n", "get b1 b1\r\n");
         String tricky = "x\r\nEND\r\nVALUE a2 0 1\r\n";
         client.answer(0, entry("a1", tricky) + entry("a1", tricky) + entry("a2", "2") + "END\r\n");
         client.answer(1, entry("b1", "b") + entry("b1", "b") + "END\r\n");

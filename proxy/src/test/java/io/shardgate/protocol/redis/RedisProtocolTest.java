@@ -32,7 +32,7 @@ class RedisProtocolTest {
 
         final List<Sent> sent = new ArrayList<>();
         final List<String> replies = new ArrayList<>();
-        /** For each reply: a composite or one buffer, and its capacity. */
+        /** For each reply: one buffer or a composite (and its components), and its capacity. */
         final List<String> shapes = new ArrayList<>();
         final List<Integer> counted = new ArrayList<>();
         boolean closing;
@@ -48,7 +48,9 @@ class RedisProtocolTest {
                 @Override
                 public void onReply(ByteBuf frame) {
                     replies.add(RespHarness.text(frame));
-                    shapes.add((frame instanceof CompositeByteBuf ? "composite of " : "buffer of ") + frame.capacity());
+                    shapes.add(frame instanceof CompositeByteBuf c
+                            ? "composite of " + c.capacity() + " in " + c.numComponents()
+                            : "buffer of " + frame.capacity());
                     frame.release();
                 }
 
@@ -161,7 +163,7 @@ class RedisProtocolTest {
         String expectedAtLimit = "*2\r\n$" + atLimit.length() + "\r\n" + atLimit + "\r\n$5\r\nsmall\r\n";
         assertThat(expectedAtLimit).hasSize(MergedReply.COPY_LIMIT);
         String big = "x".repeat(100_000);
-        request(resp("mget", "a1", "b1") + resp("mget", "b1", "a1") + resp("mget", "a1", "b1", "a2", "b2", "a3"));
+        request(resp("mget", "a1", "b1") + resp("mget", "b1", "a1") + resp("mget", "a1", "a2", "b1", "b2", "a3"));
         client.answer(0, "*1\r\n$" + atLimit.length() + "\r\n" + atLimit + "\r\n");
         client.answer(1, "*1\r\n$5\r\nsmall\r\n");
         client.answer(2, "*1\r\n$5\r\nsmall\r\n");
@@ -169,11 +171,11 @@ class RedisProtocolTest {
         client.answer(4, "*3\r\n$-1\r\n$100000\r\n" + big + "\r\n$1\r\n3\r\n"); // values both sides of the limit
         client.answer(5, "*2\r\n$2\r\nb1\r\n$-1\r\n");
         String overLimit = "*2\r\n$5\r\nsmall\r\n$" + (atLimit.length() + 1) + "\r\n" + atLimit + "w\r\n";
-        String mixed = "*5\r\n$-1\r\n$2\r\nb1\r\n$100000\r\n" + big + "\r\n$-1\r\n$1\r\n3\r\n";
+        String mixed = "*5\r\n$-1\r\n$100000\r\n" + big + "\r\n$2\r\nb1\r\n$-1\r\n$1\r\n3\r\n";
         assertThat(client.replies).containsExactly(RespHarness.esc(expectedAtLimit), RespHarness.esc(overLimit),
                 RespHarness.esc(mixed));
         assertThat(client.shapes).containsExactly("buffer of " + MergedReply.COPY_LIMIT,
-                "composite of " + overLimit.length(), "composite of " + mixed.length());
+                "composite of " + overLimit.length() + " in 3", "composite of " + mixed.length() + " in 4");
     }
 
     @Test
