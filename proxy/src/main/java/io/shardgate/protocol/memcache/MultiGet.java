@@ -40,9 +40,14 @@ final class MultiGet extends Fragments {
      * {@code partial_multiget} (for requests of several keys), an ejected server with {@code eject_policy: miss}.
      */
     private record Tolerance(boolean anyFailure, boolean ejected) {
+        /** The four there can be, shared, so that routing a retrieval allocates none. */
+        private static final Tolerance[] ALL = {new Tolerance(false, false), new Tolerance(false, true),
+            new Tolerance(true, false), new Tolerance(true, true)};
+
         static Tolerance of(FailurePolicy policy, int keyCount) {
-            return new Tolerance(policy.partialMultiget() && keyCount > 1,
-                    policy.ejectPolicy() == FailurePolicy.EjectPolicy.MISS);
+            boolean anyFailure = policy.partialMultiget() && keyCount > 1;
+            boolean ejected = policy.ejectPolicy() == FailurePolicy.EjectPolicy.MISS;
+            return ALL[(anyFailure ? 2 : 0) + (ejected ? 1 : 0)];
         }
 
         boolean forgives(String reason) {

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.shardgate.backend.FailureReasons;
 import io.shardgate.config.FailurePolicy;
 import io.shardgate.protocol.ClientContext;
 import io.shardgate.protocol.MergedReply;
@@ -195,6 +196,28 @@ class MultiGetTest {
         client.sent.get(1).waiter().onFailure("Connection refused");
         client.answer(2, "SERVER_ERROR busy\r\n");
         assertThat(client.texts()).containsExactly(entry("a1", "1") + "END\r\n");
+    }
+
+    @Test
+    void withEjectPolicyMissOnlyAnEjectedServersKeysAreMisses() {
+        FailurePolicy policy = new FailurePolicy(FailurePolicy.EjectPolicy.MISS, false, false, false);
+        request(policy, "get a1 b1\r\nget a2 b2\r\nget b3\r\nget b4\r\n");
+        client.answer(0, entry("a1", "1") + "END\r\n");
+        client.sent.get(1).waiter().onFailure(FailureReasons.SERVER_EJECTED);
+        client.answer(2, entry("a2", "2") + "END\r\n");
+        client.sent.get(3).waiter().onFailure("Connection refused");
+        client.sent.get(4).waiter().onFailure(FailureReasons.SERVER_EJECTED);
+        client.sent.get(5).waiter().onFailure("Connection refused");
+        assertThat(client.texts()).containsExactly(entry("a1", "1") + "END\r\n", "failed: Connection refused",
+                "END\r\n", "failed: Connection refused");
+    }
+
+    @Test
+    void partialMultigetLeavesASingleKeysFailureAsItIs() {
+        request(new FailurePolicy(FailurePolicy.EjectPolicy.REHASH, false, false, true), "get a1\r\nget a1 a2\r\n");
+        client.sent.get(0).waiter().onFailure("Connection refused");
+        client.sent.get(1).waiter().onFailure("Connection refused");
+        assertThat(client.texts()).containsExactly("failed: Connection refused", "END\r\n");
     }
 
     @Test
