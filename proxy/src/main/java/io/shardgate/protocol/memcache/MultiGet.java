@@ -153,7 +153,8 @@ final class MultiGet extends Fragments {
     /**
      * The length of the entry at the front of {@code reply} when it answers key {@code k}, else 0 (the key missed,
      * or no entry is left). An entry is {@code VALUE <key> <flags> <bytes> [<cas>]\r\n<data>\r\n}, its line already
-     * checked by the reply framer; the key is compared in place (no scan for its end), the line read once.
+     * checked by the reply framer, which lets only such lines precede the reply's last line (END, or an error
+     * line), so a {@code V} at the front means an entry. The key is compared in place, the line read once.
      */
     private int entryLength(ByteBuf reply, int k) {
         int pos = reply.readerIndex();
@@ -161,18 +162,29 @@ final class MultiGet extends Fragments {
         int keyStart = pos + VALUE_PREFIX.length;
         int keyLength = request.keyLength(k);
         int keyEnd = keyStart + keyLength;
-        if (keyEnd >= end || reply.getByte(keyEnd) != ' ' || !Ascii.startsWith(reply, pos, end, VALUE_PREFIX)
+        if (keyEnd >= end || reply.getByte(keyEnd) != ' ' || reply.getByte(pos) != 'V'
                 || !ByteBufUtil.equals(request.frame, request.keyOffset(k), reply, keyStart, keyLength)) {
             return 0;
         }
-        int flagsEnd = reply.indexOf(keyEnd + 1, end, (byte) ' ');
-        if (flagsEnd < 0) return 0;
-        long length = 0;
-        int i = flagsEnd + 1;
-        for (byte b; i < end && (b = reply.getByte(i)) >= '0' && b <= '9'; i++) length = length * 10 + b - '0';
-        int eol = reply.indexOf(i, end, (byte) '\n');
+        int flagsEnd = digitsEnd(reply, keyEnd + 1, end);
+        if (flagsEnd >= end || reply.getByte(flagsEnd) != ' ') return 0;
+        int bytesEnd = digitsEnd(reply, flagsEnd + 1, end);
+        long length = Ascii.parseUnsigned(reply, flagsEnd + 1, bytesEnd, Integer.MAX_VALUE);
+        if (length == Ascii.INVALID) return 0;
+        // the line ends right there, or after a cas
+        int eol = bytesEnd + 1 < end && reply.getByte(bytesEnd) == '\r' && reply.getByte(bytesEnd + 1) == '\n'
+                ? bytesEnd + 1 : reply.indexOf(bytesEnd, end, (byte) '\n');
         long entryEnd = eol + 1L + length + 2;
         return eol < 0 || entryEnd > end ? 0 : (int) (entryEnd - pos);
+    }
+
+    /** Where the run of decimal digits from {@code i} ends. */
+    private static int digitsEnd(ByteBuf buf, int i, int end) {
+        for (; i < end; i++) {
+            byte b = buf.getByte(i);
+            if (b < '0' || b > '9') break;
+        }
+        return i;
     }
 
     /** The one-server case's waiter when some failures are answered as an all-miss reply. */

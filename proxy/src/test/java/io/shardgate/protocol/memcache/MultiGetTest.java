@@ -180,6 +180,14 @@ class MultiGetTest {
     }
 
     @Test
+    void anErrorLineAfterSomeEntriesEndsThatPartsEntries() {
+        request("get a1 b1 a2\r\n");
+        client.answer(0, entry("a1", "1") + "SERVER_ERROR out of memory writing get response\r\n");
+        client.answer(1, "VALUE b1 1 1 7\r\nb\r\nEND\r\n");
+        assertThat(client.texts()).containsExactly(entry("a1", "1") + "VALUE b1 1 1 7\r\nb\r\nEND\r\n");
+    }
+
+    @Test
     void aFailedPartOrAnErrorLineAnswersForTheWhole() {
         request("get a1 b1\r\nget a2 b2\r\n");
         client.answer(0, entry("a1", "1") + "END\r\n");
