@@ -159,6 +159,53 @@ class MemcacheTextProtocolIT {
     }
 
     @Test
+    void multiGetsOfSmallAndLargeValuesEitherSideOfTheMergeCopyLimit() {
+        // four keys on every server; every fourth value is larger than MergedReply.COPY_LIMIT on its own
+        PoolRouter router = PoolRouter.forPool(fixture.pool());
+        int[] owned = new int[fixture.backends().size()];
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; keys.size() < 4 * owned.length; i++) {
+            assertThat(i).as("keys for every server found").isLessThan(10_000);
+            String key = p + i;
+            byte[] bytes = key.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            int server = router.serverFor(bytes, 0, bytes.length);
+            if (owned[server] < 4) {
+                owned[server]++;
+                keys.add(key);
+            }
+        }
+        List<String> values = new ArrayList<>();
+        try (RawClient c = fixture.client()) {
+            for (int i = 0; i < keys.size(); i++) {
+                int size = i % 4 == 1 ? 40_000 + i : 10 + i;
+                StringBuilder value = new StringBuilder(size);
+                for (int j = 0; j < size; j++) value.append((char) ('a' + (i + j) % 26));
+                values.add(value.toString());
+                c.send("set " + keys.get(i) + " " + i + " 0 " + size + "\r\n" + value + "\r\n");
+                assertThat(c.readLine()).isEqualTo("STORED\r\n");
+            }
+            StringBuilder all = new StringBuilder("get");
+            StringBuilder small = new StringBuilder("get");
+            StringBuilder expectedAll = new StringBuilder();
+            StringBuilder expectedSmall = new StringBuilder();
+            for (int i = keys.size() - 1; i >= 0; i--) {
+                String entry = "VALUE " + keys.get(i) + " " + i + " " + values.get(i).length() + "\r\n" + values.get(i) + "\r\n";
+                all.append(' ').append(keys.get(i));
+                expectedAll.append(entry);
+                if (i % 4 != 1) {
+                    small.append(' ').append(keys.get(i));
+                    expectedSmall.append(entry);
+                }
+            }
+            c.send(all + "\r\n" + small + "\r\n");
+            String expected = expectedAll + "END\r\n" + expectedSmall + "END\r\n";
+            assertThat(expectedAll.length()).isGreaterThan(io.shardgate.protocol.MergedReply.COPY_LIMIT);
+            assertThat(expectedSmall.length()).isLessThan(io.shardgate.protocol.MergedReply.COPY_LIMIT);
+            assertThat(c.readLike(expected)).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void noreplyThenOrdinaryCommandsOnOneConnection() {
         try (RawClient c = fixture.client()) {
             c.send("set " + p + "a 0 0 1 noreply\r\n1\r\nset " + p + "b 0 0 1 noreply\r\n2\r\nincr " + p + "a 5 noreply\r\n"

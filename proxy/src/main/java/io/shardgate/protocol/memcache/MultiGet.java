@@ -1,11 +1,13 @@
 package io.shardgate.protocol.memcache;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.shardgate.backend.FailureReasons;
 import io.shardgate.config.FailurePolicy;
 import io.shardgate.protocol.ClientContext;
 import io.shardgate.protocol.Fragments;
+import io.shardgate.protocol.MergedReply;
+import io.shardgate.protocol.PartPlan;
 import io.shardgate.protocol.ReplyWaiter;
 
 /**
@@ -38,9 +40,14 @@ final class MultiGet extends Fragments {
      * {@code partial_multiget} (for requests of several keys), an ejected server with {@code eject_policy: miss}.
      */
     private record Tolerance(boolean anyFailure, boolean ejected) {
+        /** The four there can be, shared, so that routing a retrieval allocates none. */
+        private static final Tolerance[] ALL = {new Tolerance(false, false), new Tolerance(false, true),
+            new Tolerance(true, false), new Tolerance(true, true)};
+
         static Tolerance of(FailurePolicy policy, int keyCount) {
-            return new Tolerance(policy.partialMultiget() && keyCount > 1,
-                    policy.ejectPolicy() == FailurePolicy.EjectPolicy.MISS);
+            boolean anyFailure = policy.partialMultiget() && keyCount > 1;
+            boolean ejected = policy.ejectPolicy() == FailurePolicy.EjectPolicy.MISS;
+            return ALL[(anyFailure ? 2 : 0) + (ejected ? 1 : 0)];
         }
 
         boolean forgives(String reason) {
@@ -62,8 +69,7 @@ final class MultiGet extends Fragments {
             context.send(first, frame, tolerance.anyFailure || tolerance.ejected ? new MissOnFailure(client, tolerance) : client);
             return;
         }
-        int[] serverOfKey = new int[request.keyCount];
-        boolean oneServer = true;
+        PartPlan plan = PartPlan.start(request.keyCount, context.serverCount());
         for (int k = 0; k < request.keyCount; k++) {
             int server = k == 0 ? first : context.route(frame, request.keyOffset(k), request.keyLength(k));
             if (server < 0) {
@@ -72,30 +78,14 @@ final class MultiGet extends Fragments {
                 client.onFailure(FailureReasons.NO_LIVE_SERVER);
                 return;
             }
-            serverOfKey[k] = server;
-            oneServer &= server == first;
+            plan.add(server);
         }
-        if (oneServer) { // forwarded as the client sent it
+        if (plan.parts() == 1) { // forwarded as the client sent it
             request.recycle();
             context.send(first, frame, tolerance.anyFailure || tolerance.ejected ? new MissOnFailure(client, tolerance) : client);
             return;
         }
-        // Number the distinct servers in order of first appearance.
-        int[] partOfServer = new int[context.serverCount()];
-        java.util.Arrays.fill(partOfServer, -1);
-        int[] servers = new int[Math.min(request.keyCount, context.serverCount())];
-        int parts = 0;
-        int[] partOfKey = new int[request.keyCount];
-        for (int k = 0; k < request.keyCount; k++) {
-            int server = serverOfKey[k];
-            if (partOfServer[server] < 0) {
-                partOfServer[server] = parts;
-                servers[parts++] = server;
-            }
-            partOfKey[k] = partOfServer[server];
-        }
-        MultiGet merge = new MultiGet(request, client, context, partOfKey, java.util.Arrays.copyOf(servers, parts), tolerance);
-        merge.sendParts();
+        new MultiGet(request, client, context, plan.partOfKey(), plan.servers(), tolerance).sendParts();
     }
 
     private void sendParts() {
@@ -144,56 +134,63 @@ final class MultiGet extends Fragments {
                 replies[p] = null;
             }
         }
-        int keyCount = request.keyCount;
-        int[] entryOffset = new int[keyCount];
-        int[] entryLength = new int[keyCount];
-        for (int p = 0; p < replies.length; p++) {
-            if (replies[p] != null) matchEntries(p, entryOffset, entryLength); // a forgiven part has only misses
+        // Each part's reply is its hits' entries then END\r\n (a forgiven part has only misses), so this is the
+        // merged size, barring a server's entry for a key not asked (dropped: room to spare) or an END without \r.
+        int size = END_LINE.length;
+        for (ByteBuf reply : replies) {
+            if (reply != null) size += reply.readableBytes() - END_LINE.length;
         }
-        CompositeByteBuf merged = context.alloc().compositeDirectBuffer(keyCount + 1);
-        for (int k = 0; k < keyCount; k++) {
-            if (entryLength[k] > 0) {
-                merged.addComponent(true, replies[partOfKey[k]].retainedSlice(entryOffset[k], entryLength[k]));
+        ByteBuf merged = MergedReply.allocate(context.alloc(), size, request.keyCount + 1);
+        // memcached answers a part's keys in the order they were asked and skips misses: walking the keys in the
+        // client's order, a key's entry, if it hit, is the next one in its part's reply, whose readerIndex is
+        // moved past each entry taken. A key asked twice is answered twice.
+        for (int k = 0; k < request.keyCount; k++) {
+            ByteBuf reply = replies[partOfKey[k]];
+            int length = reply == null ? 0 : entryLength(reply, k);
+            if (length > 0) {
+                MergedReply.append(merged, reply, reply.readerIndex(), length);
+                reply.skipBytes(length);
             }
         }
-        merged.addComponent(true, McReplies.of(McReplies.END));
+        MergedReply.append(merged, McReplies.END, McReplies.END.readerIndex(), McReplies.END.readableBytes());
         client.onReply(merged);
     }
 
     /**
-     * Pairs each {@code VALUE} entry of one part's reply with the key it answers. memcached answers hits in the
-     * order the keys were asked and skips misses, so entries match keys by walking both in order; a key asked
-     * twice is answered twice.
+     * The length of the entry at the front of {@code reply} when it answers key {@code k}, else 0 (the key missed,
+     * or no entry is left). An entry is {@code VALUE <key> <flags> <bytes> [<cas>]\r\n<data>\r\n}, its line already
+     * checked by the reply framer, which lets only such lines precede the reply's last line (END, or an error
+     * line), so a {@code V} at the front means an entry. The key is compared in place, the line read once.
      */
-    private void matchEntries(int part, int[] entryOffset, int[] entryLength) {
-        ByteBuf reply = replies[part];
-        ByteBuf frame = request.frame;
+    private int entryLength(ByteBuf reply, int k) {
         int pos = reply.readerIndex();
         int end = reply.writerIndex();
-        int k = 0;
-        while (pos < end) {
-            int eol = reply.indexOf(pos, end, (byte) '\n');
-            int lineEnd = reply.getByte(eol - 1) == '\r' ? eol - 1 : eol;
-            if (McReplyFramer.isEnd(reply, pos, lineEnd)) return;
-            // VALUE <key> <flags> <bytes> [<cas>]
-            int keyStart = pos + 6;
-            int keyEnd = reply.indexOf(keyStart, lineEnd, (byte) ' ');
-            int flagsEnd = reply.indexOf(keyEnd + 1, lineEnd, (byte) ' ');
-            int bytesEnd = reply.indexOf(flagsEnd + 1, lineEnd, (byte) ' ');
-            if (bytesEnd < 0) bytesEnd = lineEnd;
-            long length = Ascii.parseUnsigned(reply, flagsEnd + 1, bytesEnd, Integer.MAX_VALUE);
-            int entryEnd = (int) (eol + 1 + length + 2);
-            while (k < request.keyCount && (partOfKey[k] != part
-                    || !Ascii.sameBytes(frame, request.keyOffset(k), request.keyLength(k), reply, keyStart, keyEnd - keyStart))) {
-                k++;
-            }
-            if (k < request.keyCount) {
-                entryOffset[k] = pos;
-                entryLength[k] = entryEnd - pos;
-                k++;
-            }
-            pos = entryEnd;
+        int keyStart = pos + VALUE_PREFIX.length;
+        int keyLength = request.keyLength(k);
+        int keyEnd = keyStart + keyLength;
+        if (keyEnd >= end || reply.getByte(keyEnd) != ' ' || reply.getByte(pos) != 'V'
+                || !ByteBufUtil.equals(request.frame, request.keyOffset(k), reply, keyStart, keyLength)) {
+            return 0;
         }
+        int flagsEnd = digitsEnd(reply, keyEnd + 1, end);
+        if (flagsEnd >= end || reply.getByte(flagsEnd) != ' ') return 0;
+        int bytesEnd = digitsEnd(reply, flagsEnd + 1, end);
+        long length = Ascii.parseUnsigned(reply, flagsEnd + 1, bytesEnd, Integer.MAX_VALUE);
+        if (length == Ascii.INVALID) return 0;
+        // the line ends right there, or after a cas
+        int eol = bytesEnd + 1 < end && reply.getByte(bytesEnd) == '\r' && reply.getByte(bytesEnd + 1) == '\n'
+                ? bytesEnd + 1 : reply.indexOf(bytesEnd, end, (byte) '\n');
+        long entryEnd = eol + 1L + length + 2;
+        return eol < 0 || entryEnd > end ? 0 : (int) (entryEnd - pos);
+    }
+
+    /** Where the run of decimal digits from {@code i} ends. */
+    private static int digitsEnd(ByteBuf buf, int i, int end) {
+        for (; i < end; i++) {
+            byte b = buf.getByte(i);
+            if (b < '0' || b > '9') break;
+        }
+        return i;
     }
 
     /** The one-server case's waiter when some failures are answered as an all-miss reply. */

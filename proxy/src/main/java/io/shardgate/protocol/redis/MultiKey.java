@@ -5,8 +5,9 @@ import io.netty.buffer.CompositeByteBuf;
 import io.shardgate.backend.FailureReasons;
 import io.shardgate.protocol.ClientContext;
 import io.shardgate.protocol.Fragments;
+import io.shardgate.protocol.MergedReply;
+import io.shardgate.protocol.PartPlan;
 import io.shardgate.protocol.ReplyWaiter;
-import java.util.Arrays;
 
 /**
  * A split command (MGET, MSET, DEL, UNLINK, EXISTS, TOUCH) whose keys live on several servers: one sub-request
@@ -40,8 +41,8 @@ final class MultiKey extends Fragments {
         ReplyWaiter client = context.nextReply();
         ByteBuf frame = request.frame;
         int keyCount = request.keyCount();
-        int[] serverOfKey = new int[keyCount];
-        boolean oneServer = true;
+        PartPlan plan = PartPlan.start(keyCount, context.serverCount());
+        int first = -1;
         for (int k = 0; k < keyCount; k++) {
             int arg = request.keyArg(k);
             int server = context.route(frame, request.argOffset(arg), request.argLength(arg));
@@ -50,30 +51,17 @@ final class MultiKey extends Fragments {
                 client.onFailure(FailureReasons.NO_LIVE_SERVER);
                 return;
             }
-            serverOfKey[k] = server;
-            oneServer &= server == serverOfKey[0];
+            if (k == 0) first = server;
+            plan.add(server);
         }
-        if (oneServer) {
-            context.send(serverOfKey[0], frame, client);
+        if (plan.parts() == 1) {
+            context.send(first, frame, client);
             return;
         }
-        int[] partOfServer = new int[context.serverCount()];
-        Arrays.fill(partOfServer, -1);
-        int[] servers = new int[Math.min(keyCount, context.serverCount())];
-        int[] keysInPart = new int[servers.length];
-        int parts = 0;
-        int[] partOfKey = new int[keyCount];
-        for (int k = 0; k < keyCount; k++) {
-            int server = serverOfKey[k];
-            if (partOfServer[server] < 0) {
-                partOfServer[server] = parts;
-                servers[parts++] = server;
-            }
-            partOfKey[k] = partOfServer[server];
-            keysInPart[partOfKey[k]]++;
-        }
-        new MultiKey(request, client, context, partOfKey, Arrays.copyOf(keysInPart, parts),
-                Arrays.copyOf(servers, parts)).sendParts();
+        int[] partOfKey = plan.partOfKey();
+        int[] keysInPart = new int[plan.parts()];
+        for (int part : partOfKey) keysInPart[part]++;
+        new MultiKey(request, client, context, partOfKey, keysInPart, plan.servers()).sendParts();
     }
 
     private void sendParts() {
@@ -168,14 +156,15 @@ final class MultiKey extends Fragments {
 
     /**
      * MGET: each part's reply is an array with one element per key of the part, in the part's key order. The
-     * merged reply is a new array header followed by slices of the parts' elements in the client's key order;
-     * keys next to each other on the same part share one slice.
+     * merged reply is a new array header followed by the parts' elements in the client's key order, copied or
+     * sliced ({@link MergedReply}); keys next to each other on the same part share one piece. Each part's reply
+     * is read from its readerIndex, moved past its array header, then past each element taken.
      */
     private void mergeValues() {
-        int parts = replies.length;
-        int[][] elementStart = new int[parts][];
-        int[] partEnd = new int[parts];
-        for (int p = 0; p < parts; p++) {
+        int keyCount = partOfKey.length;
+        int headerSize = 1 + RespReplies.decimalLength(keyCount) + 2;
+        int size = headerSize;
+        for (int p = 0; p < replies.length; p++) {
             ByteBuf reply = replies[p];
             int pos = reply.readerIndex();
             int end = reply.writerIndex();
@@ -185,51 +174,39 @@ final class MultiKey extends Fragments {
                 unexpected();
                 return;
             }
-            int[] starts = new int[(int) n + 1];
-            pos = eol + 1;
-            for (int e = 0; e < n; e++) {
-                starts[e] = pos;
-                pos = RespReplyFramer.skipElement(reply, pos, end);
+            reply.readerIndex(eol + 1);
+            size += reply.readableBytes(); // the framer framed exactly the array: its elements are the rest
+        }
+        ByteBuf merged = MergedReply.allocate(context.alloc(), size, keyCount + 1);
+        if (merged instanceof CompositeByteBuf composite) {
+            composite.addComponent(true, writeArrayHeader(context.alloc().directBuffer(headerSize), keyCount));
+        } else {
+            writeArrayHeader(merged, keyCount);
+        }
+        for (int k = 0; k < keyCount;) {
+            int p = partOfKey[k];
+            ByteBuf reply = replies[p];
+            int start = reply.readerIndex();
+            int pos = start;
+            do {
+                pos = RespReplyFramer.skipElement(reply, pos, reply.writerIndex());
                 if (pos < 0) {
+                    merged.release();
                     unexpected();
                     return;
                 }
-            }
-            starts[(int) n] = pos;
-            elementStart[p] = starts;
-            partEnd[p] = pos;
-        }
-        int keyCount = partOfKey.length;
-        ByteBuf header = context.alloc().directBuffer(16);
-        header.writeByte('*');
-        RespReplies.writeDecimal(header, keyCount);
-        header.writeByte('\r').writeByte('\n');
-        // Runs of consecutive keys answered by consecutive elements of one part become one slice.
-        int[] nextElement = new int[parts];
-        int runs = 0;
-        int[] runPart = new int[keyCount];
-        int[] runStart = new int[keyCount];
-        int[] runEnd = new int[keyCount];
-        int lastPart = -1;
-        for (int k = 0; k < keyCount; k++) {
-            int p = partOfKey[k];
-            int e = nextElement[p]++;
-            if (p == lastPart) {
-                runEnd[runs - 1] = elementStart[p][e + 1];
-            } else {
-                runPart[runs] = p;
-                runStart[runs] = elementStart[p][e];
-                runEnd[runs] = elementStart[p][e + 1];
-                runs++;
-                lastPart = p;
-            }
-        }
-        CompositeByteBuf merged = context.alloc().compositeDirectBuffer(runs + 1);
-        merged.addComponent(true, header);
-        for (int r = 0; r < runs; r++) {
-            merged.addComponent(true, replies[runPart[r]].retainedSlice(runStart[r], runEnd[r] - runStart[r]));
+                k++;
+            } while (k < keyCount && partOfKey[k] == p);
+            MergedReply.append(merged, reply, start, pos - start);
+            reply.readerIndex(pos);
         }
         client.onReply(merged);
+    }
+
+    private static ByteBuf writeArrayHeader(ByteBuf out, int length) {
+        out.writeByte('*');
+        RespReplies.writeDecimal(out, length);
+        return out.writeByte('\r').writeByte('\n');
     }
 
     private void unexpected() {

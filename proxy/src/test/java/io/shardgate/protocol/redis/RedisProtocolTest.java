@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.shardgate.config.ListenAddress;
 import io.shardgate.config.PoolConfig;
 import io.shardgate.config.ServerConfig;
 import io.shardgate.protocol.ClientContext;
+import io.shardgate.protocol.MergedReply;
 import io.shardgate.protocol.ProxyProtocol;
 import io.shardgate.protocol.ReplyWaiter;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +32,8 @@ class RedisProtocolTest {
 
         final List<Sent> sent = new ArrayList<>();
         final List<String> replies = new ArrayList<>();
+        /** For each reply: one buffer or a composite (and its components), and its capacity. */
+        final List<String> shapes = new ArrayList<>();
         final List<Integer> counted = new ArrayList<>();
         boolean closing;
 
@@ -44,6 +48,9 @@ class RedisProtocolTest {
                 @Override
                 public void onReply(ByteBuf frame) {
                     replies.add(RespHarness.text(frame));
+                    shapes.add(frame instanceof CompositeByteBuf c
+                            ? "composite of " + c.capacity() + " in " + c.numComponents()
+                            : "buffer of " + frame.capacity());
                     frame.release();
                 }
 
@@ -146,6 +153,29 @@ class RedisProtocolTest {
         client.answer(0, "*3\r\n$2\r\nA1\r\n$2\r\nA2\r\n$-1\r\n");
         assertThat(client.replies).containsExactly(
                 RespHarness.esc("*5\r\n$2\r\nA1\r\n$2\r\nB1\r\n$2\r\nA2\r\n$-1\r\n$-1\r\n"));
+        assertThat(client.shapes).containsExactly("buffer of 38");
+    }
+
+    @Test
+    void anMgetReplyUpToTheCopyLimitIsOneBufferOfExactlyItsSizeAndALargerOneAComposite() {
+        // "*2\r\n", "$5\r\nsmall\r\n" and "$<5 digits>\r\n<value>\r\n"
+        String atLimit = "v".repeat(MergedReply.COPY_LIMIT - 4 - 11 - 10);
+        String expectedAtLimit = "*2\r\n$" + atLimit.length() + "\r\n" + atLimit + "\r\n$5\r\nsmall\r\n";
+        assertThat(expectedAtLimit).hasSize(MergedReply.COPY_LIMIT);
+        String big = "x".repeat(100_000);
+        request(resp("mget", "a1", "b1") + resp("mget", "b1", "a1") + resp("mget", "a1", "a2", "b1", "b2", "a3"));
+        client.answer(0, "*1\r\n$" + atLimit.length() + "\r\n" + atLimit + "\r\n");
+        client.answer(1, "*1\r\n$5\r\nsmall\r\n");
+        client.answer(2, "*1\r\n$5\r\nsmall\r\n");
+        client.answer(3, "*1\r\n$" + (atLimit.length() + 1) + "\r\n" + atLimit + "w\r\n");
+        client.answer(4, "*3\r\n$-1\r\n$100000\r\n" + big + "\r\n$1\r\n3\r\n"); // values both sides of the limit
+        client.answer(5, "*2\r\n$2\r\nb1\r\n$-1\r\n");
+        String overLimit = "*2\r\n$5\r\nsmall\r\n$" + (atLimit.length() + 1) + "\r\n" + atLimit + "w\r\n";
+        String mixed = "*5\r\n$-1\r\n$100000\r\n" + big + "\r\n$2\r\nb1\r\n$-1\r\n$1\r\n3\r\n";
+        assertThat(client.replies).containsExactly(RespHarness.esc(expectedAtLimit), RespHarness.esc(overLimit),
+                RespHarness.esc(mixed));
+        assertThat(client.shapes).containsExactly("buffer of " + MergedReply.COPY_LIMIT,
+                "composite of " + overLimit.length() + " in 3", "composite of " + mixed.length() + " in 4");
     }
 
     @Test
