@@ -48,8 +48,12 @@ public abstract class Fragments {
                 if (reply != null) reply.release();
             }
             request.release();
+            finished();
         }
     }
+
+    /** Runs last, once everything is answered and released: a protocol may recycle its request object here. */
+    protected void finished() {}
 
     private final class Part implements ReplyWaiter {
         private final int index;

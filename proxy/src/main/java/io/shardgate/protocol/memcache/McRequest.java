@@ -9,8 +9,7 @@ import java.util.ArrayDeque;
  *
  * <p>Requests are reused: each decoder keeps a few ({@link Pool}), and the protocol hands one back with
  * {@link #recycle} once it has been forwarded or answered and nothing reads it any more, so the steady state
- * allocates no request objects. A request that outlives its dispatch (a split multi-key get) is simply not
- * recycled.
+ * allocates no request objects (a split multi-key get is recycled once merged).
  */
 final class McRequest {
     private final Pool pool;
@@ -22,6 +21,10 @@ final class McRequest {
     private int key0Length;
     /** Key offset and length pairs in the client's order, when there are several keys; else null. */
     private int[] keys;
+    /** The array {@link #keys} uses, kept across reuses (unless large) so multi-key requests allocate none. */
+    private int[] keyArray = NO_KEYS;
+    private static final int[] NO_KEYS = new int[0];
+    private static final int MAX_KEPT_KEYS = 2 * 128;
     int keyCount;
     /** The exptime argument of gat/gats (offset, length), needed to build their per-server parts. */
     int argOffset;
@@ -43,6 +46,7 @@ final class McRequest {
     void recycle() {
         frame = null;
         keys = null;
+        if (keyArray.length > MAX_KEPT_KEYS) keyArray = NO_KEYS;
         pool.giveBack(this);
     }
 
@@ -52,12 +56,18 @@ final class McRequest {
         private static final int MAX_SPARE = 16;
         private final ArrayDeque<McRequest> spare = new ArrayDeque<>();
 
-        /** A request of several keys ({@code keys} holds offset and length pairs) or of none. */
+        /** A request of several keys ({@code keys} holds offset and length pairs, copied) or of none. */
         McRequest multi(McCommand command, ByteBuf frame, boolean noreply, int[] keys, int keyCount, int argOffset,
                 int argLength) {
             McRequest r = take();
             r.set(command, frame, noreply, keyCount > 0 ? keys[0] : 0, keyCount > 0 ? keys[1] : 0, argOffset, argLength);
-            r.keys = keyCount > 1 ? keys : null;
+            if (keyCount > 1) {
+                if (r.keyArray.length < 2 * keyCount) r.keyArray = new int[2 * keyCount];
+                System.arraycopy(keys, 0, r.keyArray, 0, 2 * keyCount);
+                r.keys = r.keyArray;
+            } else {
+                r.keys = null;
+            }
             r.keyCount = keyCount;
             return r;
         }

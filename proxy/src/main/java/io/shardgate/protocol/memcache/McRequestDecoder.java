@@ -30,6 +30,8 @@ final class McRequestDecoder extends ByteToMessageDecoder {
 
     private final int maxValueBytes;
     private final McRequest.Pool requests = new McRequest.Pool();
+    /** Key offsets of the retrieval being decoded, reused; one grown for a huge get is dropped after it. */
+    private int[] keyScratch = new int[32];
     private final MetaParser meta;
     private State state = State.LINE;
     /** How much of the current line was already searched for its newline, so a slow line is scanned once. */
@@ -172,7 +174,8 @@ final class McRequestDecoder extends ByteToMessageDecoder {
                     tokenEnd(firstKey) - tokenStart(firstKey), argOffset, argLength, out);
             return;
         }
-        int[] keys = new int[keyCount * 2];
+        if (keyScratch.length < keyCount * 2) keyScratch = new int[keyCount * 2];
+        int[] keys = keyScratch; // the request copies what it needs
         for (int k = 0; k < keyCount; k++) {
             int t = firstKey + k;
             if (!validKey(in, t)) {
@@ -183,6 +186,7 @@ final class McRequestDecoder extends ByteToMessageDecoder {
             keys[2 * k + 1] = tokenEnd(t) - tokenStart(t);
         }
         emit(command, in, start, lineLength, false, keys, keyCount, argOffset, argLength, out);
+        if (keyScratch.length > 2048) keyScratch = new int[32]; // a huge get's offsets are not kept
     }
 
     private void storage(McCommand command, ByteBuf in, int start, int lineLength, List<Object> out) {

@@ -57,7 +57,7 @@ final class MultiGet extends Fragments {
 
     /**
      * Routes a retrieval, splitting it only when its keys live on more than one server. Owns {@code request}:
-     * recycles it when it is forwarded whole; a split keeps it (not recycled) until the merge.
+     * recycles it when it is forwarded whole, or once a split is merged.
      */
     static void dispatch(McRequest request, ClientContext context, FailurePolicy policy) {
         Tolerance tolerance = Tolerance.of(policy, request.keyCount);
@@ -115,6 +115,11 @@ final class MultiGet extends Fragments {
     }
 
 
+
+    @Override
+    protected void finished() {
+        request.recycle(); // nothing reads it any more
+    }
 
     @Override
     protected void merge() {

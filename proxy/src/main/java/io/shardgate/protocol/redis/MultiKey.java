@@ -108,6 +108,11 @@ final class MultiKey extends Fragments {
 
 
     @Override
+    protected void finished() {
+        request.recycle(); // nothing reads it any more
+    }
+
+    @Override
     protected void merge() {
         String failure = firstFailure();
         if (failure != null) {
