@@ -2,8 +2,8 @@ package io.shardgate.protocol.memcache;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.CorruptedFrameException;
+import io.shardgate.protocol.LargeFrameDecoder;
 import io.shardgate.protocol.PendingReplies;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -26,7 +26,7 @@ import java.util.List;
  * the first {@code " k"} of an {@code HD} or {@code VA} line (no flag memcached writes before {@code k} holds a
  * space).
  */
-final class McReplyFramer extends ByteToMessageDecoder {
+final class McReplyFramer extends LargeFrameDecoder {
     /**
      * The framing hint of a request whose reply may hold {@code key} raw. Only keys with a {@code \n} get one:
      * any other key, raw or not, leaves the line's end where it is.
@@ -66,6 +66,7 @@ final class McReplyFramer extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        awaiting(0);
         for (;;) {
             int frameStart = in.readerIndex();
             int end = in.writerIndex();
@@ -160,9 +161,9 @@ final class McReplyFramer extends ByteToMessageDecoder {
     /**
      * Skips the data block announced by a {@code VALUE} or {@code VA} line whose length is token
      * {@code lengthToken} (1-based after the command). Returns where the next line starts, or -1 if the block
-     * has not fully arrived.
+     * has not fully arrived (telling the cumulation how much is still to come).
      */
-    private static int skipData(ByteBuf in, int lineStart, int lineEnd, int eol, int lengthToken) {
+    private int skipData(ByteBuf in, int lineStart, int lineEnd, int eol, int lengthToken) {
         int tokenStart = lineStart;
         int token = 0;
         int tokenEnd = lineStart;
@@ -181,7 +182,10 @@ final class McReplyFramer extends ByteToMessageDecoder {
             throw new CorruptedFrameException("bad value line from server");
         }
         long next = (long) eol + 1 + length + 2;
-        if (next > in.writerIndex()) return -1;
+        if (next > in.writerIndex()) {
+            awaiting(next - in.writerIndex());
+            return -1;
+        }
         int dataEnd = (int) next - 2;
         if (in.getByte(dataEnd) != '\r' || in.getByte(dataEnd + 1) != '\n') {
             throw new CorruptedFrameException("value from server not followed by \\r\\n");

@@ -2,7 +2,7 @@ package io.shardgate.protocol.redis;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
+import io.shardgate.protocol.LargeFrameDecoder;
 import io.netty.handler.codec.CorruptedFrameException;
 import java.util.List;
 
@@ -12,7 +12,7 @@ import java.util.List;
  * elements the open arrays still owe (one counter is enough, since every element of every open array must come
  * before the reply ends). Bulk strings are skipped by their declared length, so they may hold anything.
  */
-final class RespReplyFramer extends ByteToMessageDecoder {
+final class RespReplyFramer extends LargeFrameDecoder {
     /** A status, error or integer line longer than this means the stream is not redis's. */
     static final int MAX_LINE = 1024 * 1024;
     static final long MAX_BULK = Integer.MAX_VALUE - 64;
@@ -41,6 +41,7 @@ final class RespReplyFramer extends ByteToMessageDecoder {
     }
 
     private void frame(ByteBuf in, List<Object> out) {
+        awaiting(0);
         for (;;) {
             int frameStart = in.readerIndex();
             int pos = frameStart + parsed;
@@ -83,7 +84,10 @@ final class RespReplyFramer extends ByteToMessageDecoder {
                 } else {
                     if (n < 0 || n > MAX_BULK) throw new CorruptedFrameException("bad bulk length from server");
                     long after = (long) eol + 1 + n + 2;
-                    if (after > end) return -1;
+                    if (after > end) {
+                        awaiting(after - end); // a large bulk is put together without copying
+                        return -1;
+                    }
                     if (in.getByte((int) after - 2) != '\r' || in.getByte((int) after - 1) != '\n') {
                         throw new CorruptedFrameException("bulk from server not followed by CRLF");
                     }
