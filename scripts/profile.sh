@@ -13,7 +13,7 @@
 # not seen, time spent in a system call is charged to the native frame that made it.
 #
 # Workloads are those of scripts/bench.sh (get-p1, get-p16, mix-90-10, mget-10, mget-100, value-4k, value-100k,
-# redis-get-p16, redis-set-p16; the redis ones run redis-benchmark against 4 redis-servers).
+# redis-get-p16, redis-set-p16, redis-mget100; the redis ones run redis-benchmark against 4 redis-servers).
 # Every process started here is ended by its PID on exit.
 set -euo pipefail
 
@@ -53,6 +53,7 @@ case "$WORKLOAD" in
   value-100k) ARGS="-c 50 -p 1 -k 1 -s 102400 -n 500" ;;
   redis-get-p16) ARGS="get" ;;
   redis-set-p16) ARGS="set" ;;
+  redis-mget100) ARGS="mget" ;;
   *) die "unknown workload $WORKLOAD" ;;
 esac
 case "$EVENT" in cpu|alloc|wall|lock) ;; *) die "--event must be cpu, alloc, wall or lock" ;; esac
@@ -141,8 +142,14 @@ log "shardgate pid $SG_PID on port $SG_PORT, workload $WORKLOAD, event $EVENT"
 if [[ $REDIS == true ]]; then
   # redis-benchmark runs until killed; the request count comes from shardgate's stats, read around the window
   redis-benchmark -h 127.0.0.1 -p "$SG_PORT" -c 50 -P 16 -d 100 -r 100000 -n 100000 -t set -q >"$OUT/preload.txt" 2>&1
-  redis-benchmark -h 127.0.0.1 -p "$SG_PORT" -c 50 -P 16 -d 100 -r 100000 -n 1000000000 -t "$ARGS" -q \
-    >"$OUT/load.txt" 2>&1 &
+  if [[ $ARGS == mget ]]; then
+    keys=()
+    for _ in $(seq 1 100); do keys+=("key:__rand_int__"); done
+    redis-benchmark -h 127.0.0.1 -p "$SG_PORT" -c 50 -r 100000 -n 1000000000 -q MGET "${keys[@]}" >"$OUT/load.txt" 2>&1 &
+  else
+    redis-benchmark -h 127.0.0.1 -p "$SG_PORT" -c 50 -P 16 -d 100 -r 100000 -n 1000000000 -t "$ARGS" -q \
+      >"$OUT/load.txt" 2>&1 &
+  fi
 else
   # shellcheck disable=SC2086 # ARGS is a list of options
   java -jar "$JAR" -t "127.0.0.1:$SG_PORT" $ARGS --preload-only >"$OUT/preload.txt" 2>&1 || die "preload failed"
@@ -173,6 +180,7 @@ else
 fi
 if [[ $REDIS == true ]]; then
   requests=$((after - before)) # backend replies while profiling: one per request (GET and SET are not split)
+  [[ $ARGS == mget ]] && echo "(redis-mget100: a request is split into up to 4 backend requests; counts are per backend reply)" >&2
 else
   # the generator's verified requests of its window, scaled to the part of it that was profiled
   requests=$(grep -o '"requests":[0-9]*' "$OUT/load.json" | head -n 1 | cut -d: -f2)
