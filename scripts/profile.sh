@@ -9,8 +9,8 @@
 # the first time) once the warm-up is over, and detaches before the window ends. Writes to DIR (default
 # run/profile-<timestamp>/): profile.collapsed (one line per stack, for flame graph tools), profile.html (a flame
 # graph), top.txt (the heaviest leaf frames and, for alloc, bytes allocated per request), load.json (the
-# generator's report). Without perf_events (as on many VMs), cpu falls back to timer sampling: kernel frames are
-# not seen, time spent in a system call is charged to the native frame that made it.
+# generator's report). Without hardware counters (as on this VM), cpu samples on a timer; kernel frames (ending in
+# _[k]) are still recorded where perf_event_paranoid allows, else a system call's time goes to its native caller.
 #
 # Workloads are those of scripts/bench.sh (get-p1, get-p16, mix-90-10, mget-10, mget-100, value-4k, value-100k,
 # redis-get-p16, redis-set-p16, redis-mget100; the redis ones run redis-benchmark against 4 redis-servers).
