@@ -21,6 +21,7 @@ import io.shardgate.stats.ServerCounters;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +65,8 @@ public final class ServerLink extends FlushBatcher.Target {
     private String connectFailure = FailureReasons.CONNECTION_REFUSED;
     /** Why the open connection is being closed, when we know better than "closed by server". */
     private String closeReason;
+    /** Set when the server refused the handshake: the close backs off as a failed connect does. */
+    private String handshakeFailure;
     private boolean shuttingDown;
 
     public ServerLink(Settings settings) {
@@ -172,10 +175,11 @@ public final class ServerLink extends FlushBatcher.Target {
         state = State.CONNECTED;
         closeReason = null; // a fresh connection: nothing read on it is to be dropped
         stats.connected();
-        backoffNanos = MIN_BACKOFF_NANOS;
         events.info(server.address(), "connected", "connected to server {}", server.address());
-        for (ProxyProtocol.Handshake step : settings.protocol().handshake(channel.alloc())) {
-            write(step.request(), new HandshakeReply(step), false, System.nanoTime()); // before any client request
+        List<ProxyProtocol.Handshake> steps = settings.protocol().handshake(channel.alloc());
+        if (steps.isEmpty()) backoffNanos = MIN_BACKOFF_NANOS; // else once the server has accepted the handshake
+        for (int i = 0; i < steps.size(); i++) { // before any client request
+            write(steps.get(i).request(), new HandshakeReply(steps.get(i), i == steps.size() - 1), false, System.nanoTime());
         }
         while (!heldRequests.isEmpty()) {
             ReplyWaiter waiter = heldWaiters.poll();
@@ -186,9 +190,11 @@ public final class ServerLink extends FlushBatcher.Target {
     /** Checks a handshake reply; a wrong one closes the connection, failing what was sent after it. */
     private final class HandshakeReply implements ReplyWaiter {
         private final ProxyProtocol.Handshake step;
+        private final boolean last;
 
-        HandshakeReply(ProxyProtocol.Handshake step) {
+        HandshakeReply(ProxyProtocol.Handshake step, boolean last) {
             this.step = step;
+            this.last = last;
         }
 
         @Override
@@ -201,7 +207,10 @@ public final class ServerLink extends FlushBatcher.Target {
             }
             if (problem != null) {
                 log.warn("{}: {}; closing the connection", server.address(), problem);
+                handshakeFailure = problem;
                 closeWith(problem);
+            } else if (last) {
+                backoffNanos = MIN_BACKOFF_NANOS;
             }
         }
 
@@ -290,9 +299,18 @@ public final class ServerLink extends FlushBatcher.Target {
             events.info(server.address(), "closed", "connection to server {} closed: {}", server.address(), reason);
             stats.closed(reason);
         }
-        state = State.IDLE;
         channel = null;
         closeReason = null;
+        if (handshakeFailure != null) {
+            // a refused AUTH or SELECT is not cured by reconnecting at once: requests fail with it meanwhile
+            connectFailure = handshakeFailure;
+            handshakeFailure = null;
+            state = State.BACKING_OFF;
+            retryAtNanos = System.nanoTime() + backoffNanos;
+            backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
+        } else {
+            state = State.IDLE;
+        }
         while (!inFlight.isEmpty()) {
             int requestBytes = inFlight.oldestBytes();
             ReplyWaiter waiter = inFlight.poll();

@@ -58,6 +58,30 @@ class RedisAuthAndDbIT {
     }
 
     @Test
+    void aRefusedHandshakeBacksOffInsteadOfReconnectingForEveryRequest() throws Exception {
+        try (RedisProxyFixture f = new RedisProxyFixture(1, "not-the-one", 0, "--requirepass", "s3cret");
+                RawClient c = f.client();
+                Jedis direct = f.direct(0)) {
+            direct.auth("s3cret");
+            c.send("*2\r\n$4\r\nAUTH\r\n$11\r\nnot-the-one\r\n");
+            assertThat(c.readLine()).isEqualTo("+OK\r\n");
+            long before = connectionsReceived(direct);
+            for (int i = 0; i < 100; i++) { // one at a time: each would find the link closed by the refusal
+                c.send("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n");
+                assertThat(c.readLine()).isEqualTo("-ERR AUTH to server failed: WRONGPASS invalid "
+                        + "username-password pair or user is disabled.\r\n");
+            }
+            // the first GET connects; the next ones fail with the reason during the backoff (50 ms, doubling)
+            assertThat(connectionsReceived(direct) - before).isBetween(1L, 10L);
+        }
+    }
+
+    private static long connectionsReceived(Jedis direct) {
+        return direct.info("stats").lines().filter(l -> l.startsWith("total_connections_received:"))
+                .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim())).findFirst().orElseThrow();
+    }
+
+    @Test
     void aDatabaseTheServerLacksFailsRequestsWithTheReason() throws Exception {
         try (RedisProxyFixture f = new RedisProxyFixture(1, null, 99); Jedis j = f.jedis()) {
             assertThatThrownBy(() -> j.get("k"))
