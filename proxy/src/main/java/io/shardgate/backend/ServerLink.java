@@ -20,7 +20,6 @@ import io.shardgate.stats.RateLimitedLog;
 import io.shardgate.stats.ServerCounters;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -54,9 +53,8 @@ public final class ServerLink extends FlushBatcher.Target {
     private final ServerConfig server;
     private final InFlightQueue inFlight = new InFlightQueue();
     private final ServerCounters stats;
-    private final ArrayDeque<ByteBuf> heldRequests = new ArrayDeque<>();
-    private final ArrayDeque<ReplyWaiter> heldWaiters = new ArrayDeque<>();
-    private final ArrayDeque<Long> heldSince = new ArrayDeque<>();
+    /** Requests handed over while the connection opens, written once it is open. */
+    private final ArrayDeque<Held> held = new ArrayDeque<>();
     private State state = State.IDLE;
     private Channel channel;
     private long retryAtNanos;
@@ -113,32 +111,22 @@ public final class ServerLink extends FlushBatcher.Target {
     }
 
     private void hold(ByteBuf request, ReplyWaiter waiter) {
-        if (shuttingDown || heldRequests.size() >= MAX_QUEUED_WHILE_CONNECTING) {
+        if (shuttingDown || held.size() >= MAX_QUEUED_WHILE_CONNECTING) {
             failUnsent(request, waiter, shuttingDown ? closeReason : FailureReasons.TOO_MANY_QUEUED);
             return;
         }
-        heldRequests.add(request);
-        heldWaiters.add(waiter == null ? NO_REPLY : waiter);
-        heldSince.add(System.nanoTime()); // boxed, but only while a connection opens
+        held.add(new Held(request, waiter, System.nanoTime())); // an object per request only while connecting
     }
+
+    /** A request held while connecting; {@code waiter} null when no reply is expected. */
+    private record Held(ByteBuf request, ReplyWaiter waiter, long since) {}
 
     /** A counted request that will never be written: settled in the stats, released, its waiter failed. */
     private void failUnsent(ByteBuf request, ReplyWaiter waiter, String reason) {
-        if (waiter != null && waiter != NO_REPLY) stats.settle(request.readableBytes());
+        if (waiter != null) stats.settle(request.readableBytes());
         request.release();
         if (waiter != null) waiter.onFailure(reason);
     }
-
-    /** Marks a held request that expects no reply (ArrayDeque takes no nulls). */
-    private static final ReplyWaiter NO_REPLY = new ReplyWaiter() {
-        @Override
-        public void onReply(ByteBuf frame) {
-            frame.release();
-        }
-
-        @Override
-        public void onFailure(String reason) {}
-    };
 
     /** Opens the connection now (preconnect, or the first request). Does nothing if it is open or opening. */
     public void connect() {
@@ -181,10 +169,8 @@ public final class ServerLink extends FlushBatcher.Target {
         for (int i = 0; i < steps.size(); i++) { // before any client request
             write(steps.get(i).request(), new HandshakeReply(steps.get(i), i == steps.size() - 1), false, System.nanoTime());
         }
-        while (!heldRequests.isEmpty()) {
-            ReplyWaiter waiter = heldWaiters.poll();
-            write(heldRequests.poll(), waiter == NO_REPLY ? null : waiter, true, heldSince.poll());
-        }
+        Held h;
+        while ((h = held.poll()) != null) write(h.request(), h.waiter(), true, h.since());
     }
 
     /** Checks a handshake reply; a wrong one closes the connection, failing what was sent after it. */
@@ -226,19 +212,22 @@ public final class ServerLink extends FlushBatcher.Target {
             stats.connectFailed(connectFailure);
             events.warn(server.address(), "connect failed", "connect to server {} failed: {}", server.address(), connectFailure);
         }
-        state = State.BACKING_OFF;
-        retryAtNanos = System.nanoTime() + backoffNanos;
-        backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
+        backOff();
         channel = null;
         failHeld(connectFailure);
         if (!shuttingDown) countFailure(connectFailure);
     }
 
+    /** No connecting until the backoff has passed (requests meanwhile fail with connectFailure); it doubles. */
+    private void backOff() {
+        state = State.BACKING_OFF;
+        retryAtNanos = System.nanoTime() + backoffNanos;
+        backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
+    }
+
     private void failHeld(String reason) {
-        while (!heldRequests.isEmpty()) {
-            heldSince.poll();
-            failUnsent(heldRequests.poll(), heldWaiters.poll(), reason);
-        }
+        Held h;
+        while ((h = held.poll()) != null) failUnsent(h.request(), h.waiter(), reason);
     }
 
     /**
@@ -305,9 +294,7 @@ public final class ServerLink extends FlushBatcher.Target {
             // a refused AUTH or SELECT is not cured by reconnecting at once: requests fail with it meanwhile
             connectFailure = handshakeFailure;
             handshakeFailure = null;
-            state = State.BACKING_OFF;
-            retryAtNanos = System.nanoTime() + backoffNanos;
-            backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
+            backOff();
         } else {
             state = State.IDLE;
         }
@@ -335,8 +322,7 @@ public final class ServerLink extends FlushBatcher.Target {
 
     /** Stats: adds the requests held while the connection opens (in_queue). On the worker's thread. */
     public void countHeld(HeldQueue into) {
-        Iterator<ReplyWaiter> waiters = heldWaiters.iterator();
-        for (ByteBuf request : heldRequests) into.add(request.readableBytes(), waiters.next() != NO_REPLY);
+        for (Held h : held) into.add(h.request().readableBytes(), h.waiter() != null);
     }
 
     public int inFlightCount() {
