@@ -62,13 +62,4 @@ final class Ascii {
         }
         return true;
     }
-
-    /** Two byte ranges, possibly of different buffers, hold the same bytes. */
-    static boolean sameBytes(ByteBuf a, int aStart, int aLen, ByteBuf b, int bStart, int bLen) {
-        if (aLen != bLen) return false;
-        for (int i = 0; i < aLen; i++) {
-            if (a.getByte(aStart + i) != b.getByte(bStart + i)) return false;
-        }
-        return true;
-    }
 }

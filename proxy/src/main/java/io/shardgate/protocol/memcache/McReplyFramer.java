@@ -38,7 +38,6 @@ final class McReplyFramer extends LargeFrameDecoder {
 
     private static final byte[] VALUE = "VALUE ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] VA = "VA ".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] END = "END".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] MN = "MN".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ME = "ME ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HD = "HD".getBytes(StandardCharsets.US_ASCII);
@@ -191,9 +190,5 @@ final class McReplyFramer extends LargeFrameDecoder {
             throw new CorruptedFrameException("value from server not followed by \\r\\n");
         }
         return (int) next;
-    }
-
-    static boolean isEnd(ByteBuf in, int start, int end) {
-        return Ascii.equals(in, start, end, END);
     }
 }

@@ -59,8 +59,7 @@ final class RedisRequest {
 
     /**
      * A decoder's spare requests, so the steady state allocates none: the protocol recycles a request once it has
-     * been forwarded or answered (a split MGET once merged). Used on
-     * its channel's event loop only.
+     * been forwarded or answered (a split MGET once merged). Used on its channel's event loop only.
      */
     static final class Pool {
         private static final int MAX_SPARE = 16;

@@ -316,7 +316,6 @@ final class RespRequestDecoder extends ByteToMessageDecoder {
 
     /** The request with its key positions, once validated. */
     private RedisRequest keys(RedisCommand command, ByteBuf frame) {
-        int[] copy = args; // offsets relative to the frame; the request takes a copy
         int destKey = -1;
         int first = command.firstKey;
         int end;
@@ -328,8 +327,8 @@ final class RespRequestDecoder extends ByteToMessageDecoder {
             }
             default -> {
                 if (command.numkeysAt > 0) {
-                    int numkeys = (int) RespReplies.parseLong(frame, copy[2 * command.numkeysAt],
-                            copy[2 * command.numkeysAt] + copy[2 * command.numkeysAt + 1]);
+                    int at = command.numkeysAt;
+                    int numkeys = (int) RespReplies.parseLong(frame, argOffset(at), argOffset(at) + argLength(at));
                     end = first + numkeys;
                     if (command.destKey > 0) destKey = command.destKey;
                 } else if (command.streams) {
@@ -342,7 +341,7 @@ final class RespRequestDecoder extends ByteToMessageDecoder {
                 }
             }
         }
-        return requests.take(command, frame, argc, copy, destKey, first, end, command.keyStep);
+        return requests.take(command, frame, argc, args, destKey, first, end, command.keyStep); // it copies args
     }
 
     // ---- commands the proxy answers ----
