@@ -4,15 +4,13 @@ import static io.shardgate.protocol.memcache.CodecHarness.everySplit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.shardgate.protocol.ClientContext;
-import io.shardgate.protocol.ReplyWaiter;
+import io.shardgate.testsupport.FakeClientContext;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +29,8 @@ class MetaForwarderTest {
                     if (msg instanceof MetaRequest m) {
                         ByteBuf out = switch (m.quiet) {
                             case NONE -> m.frame;
-                            case BRACKETED -> MetaForwarder.bracketed(m, new Context());
-                            default -> MetaForwarder.withoutQuiet(m, new Context());
+                            case BRACKETED -> MetaForwarder.bracketed(m, newContext());
+                            default -> MetaForwarder.withoutQuiet(m, newContext());
                         };
                         ctx.fireChannelRead(out);
                     } else {
@@ -81,41 +79,41 @@ class MetaForwarderTest {
 
     @Test
     void quietRepliesKeepTheirPlaceAsNothingAndFailuresAlwaysReachTheClient() {
-        Context context = new Context();
+        FakeClientContext context = newContext();
         dispatch(context, "mg k q v\r\nmg k q v\r\nms k 1 q\r\nx\r\nma k q N0\r\nma k q N0\r\n");
-        context.sends.get(0).waiter.onReply(ascii("EN\r\n"));
-        context.sends.get(1).waiter.onFailure("Connection timed out");
-        context.sends.get(2).waiter.onReply(ascii("NS\r\n"));
-        context.sends.get(3).waiter.onReply(ascii("MN\r\nMN\r\n"));
-        context.sends.get(4).waiter.onReply(ascii("MN\r\nHD\r\nMN\r\n"));
-        assertThat(context.replies).containsExactly("", "failed: Connection timed out", "NS\r\n", "", "HD\r\n");
+        context.sent.get(0).waiter().onReply(ascii("EN\r\n"));
+        context.sent.get(1).waiter().onFailure("Connection timed out");
+        context.sent.get(2).waiter().onReply(ascii("NS\r\n"));
+        context.sent.get(3).waiter().onReply(ascii("MN\r\nMN\r\n"));
+        context.sent.get(4).waiter().onReply(ascii("MN\r\nHD\r\nMN\r\n"));
+        assertThat(context.texts()).containsExactly("", "failed: Connection timed out", "NS\r\n", "", "HD\r\n");
     }
 
     @Test
     void aBase64KeyIsRoutedByItsDecodedBytesAndForwardedAsSent() {
-        Context context = new Context();
+        FakeClientContext context = newContext();
         dispatch(context, "mg Zm9v b v\r\nmg foo v\r\n");
         assertThat(context.routed).containsExactly("foo", "foo");
-        assertThat(context.sends).extracting(s -> s.request).containsExactly("mg Zm9v b v\r\n", "mg foo v\r\n");
-        context.sends.forEach(s -> s.waiter.onFailure("x"));
+        assertThat(context.sent).extracting(s -> s.request()).containsExactly("mg Zm9v b v\r\n", "mg foo v\r\n");
+        context.sent.forEach(s -> s.waiter().onFailure("x"));
     }
 
     @Test
     void aRequestWhoseReplyMayHoldItsKeyRawTellsTheFramerWhichKey() {
         // YQpi is "a\nb"; the reply of a quiet hit still passes, a quiet miss still drops
-        Context context = new Context();
+        FakeClientContext context = newContext();
         dispatch(context, "mg YQpi b k v\r\nmg YQpi b k q\r\nmg YQpi b k q\r\nme YQpi b\r\nmg YQpi b v\r\n");
-        assertThat(context.sends).extracting(s -> s.waiter.framingHint() instanceof McReplyFramer.RawKey hint
+        assertThat(context.sent).extracting(s -> s.waiter().framingHint() instanceof McReplyFramer.RawKey hint
                 ? new String(hint.key(), StandardCharsets.ISO_8859_1) : null)
                 .containsExactly("a\nb", "a\nb", "a\nb", "a\nb", null);
-        assertThat(context.sends).extracting(s -> s.request)
+        assertThat(context.sent).extracting(s -> s.request())
                 .containsExactly("mg YQpi b k v\r\n", "mg YQpi b k\r\n", "mg YQpi b k\r\n", "me YQpi b\r\n", "mg YQpi b v\r\n");
-        context.sends.get(0).waiter.onReply(ascii("VA 0 ka\nb W\r\n\r\n"));
-        context.sends.get(1).waiter.onReply(ascii("HD ka\nb\r\n"));
-        context.sends.get(2).waiter.onReply(ascii("EN\r\n"));
-        context.sends.get(3).waiter.onFailure("x");
-        context.sends.get(4).waiter.onFailure("y");
-        assertThat(context.replies).containsExactly("VA 0 ka\nb W\r\n\r\n", "HD ka\nb\r\n", "", "failed: x", "failed: y");
+        context.sent.get(0).waiter().onReply(ascii("VA 0 ka\nb W\r\n\r\n"));
+        context.sent.get(1).waiter().onReply(ascii("HD ka\nb\r\n"));
+        context.sent.get(2).waiter().onReply(ascii("EN\r\n"));
+        context.sent.get(3).waiter().onFailure("x");
+        context.sent.get(4).waiter().onFailure("y");
+        assertThat(context.texts()).containsExactly("VA 0 ka\nb W\r\n\r\n", "HD ka\nb\r\n", "", "failed: x", "failed: y");
     }
 
     private static List<Boolean> dropped(MetaRequest.Quiet quiet, String... replies) {
@@ -128,7 +126,7 @@ class MetaForwarderTest {
         return out;
     }
 
-    private static void dispatch(Context context, String input) {
+    private static void dispatch(FakeClientContext context, String input) {
         EmbeddedChannel channel = new EmbeddedChannel(new McRequestDecoder(1024 * 1024));
         ByteBuf in = PooledByteBufAllocator.DEFAULT.directBuffer();
         in.writeCharSequence(input, StandardCharsets.ISO_8859_1);
@@ -144,62 +142,8 @@ class MetaForwarderTest {
         return buf;
     }
 
-    private record Send(String request, ReplyWaiter waiter) {}
-
-    /** Records routes, sends and what reaches the client; every server is server 0. */
-    private static final class Context implements ClientContext {
-        final List<String> routed = new ArrayList<>();
-        final List<Send> sends = new ArrayList<>();
-        final List<String> replies = new ArrayList<>();
-
-        @Override
-        public ReplyWaiter nextReply() {
-            return new ReplyWaiter() {
-                @Override
-                public void onReply(ByteBuf frame) {
-                    replies.add(frame.toString(StandardCharsets.ISO_8859_1));
-                    frame.release();
-                }
-
-                @Override
-                public void onFailure(String reason) {
-                    replies.add("failed: " + reason);
-                }
-            };
-        }
-
-        @Override
-        public int route(ByteBuf buf, int offset, int length) {
-            routed.add(buf.toString(offset, length, StandardCharsets.ISO_8859_1));
-            return 0;
-        }
-
-        @Override
-        public int route(byte[] key, int offset, int length) {
-            routed.add(new String(key, offset, length, StandardCharsets.ISO_8859_1));
-            return 0;
-        }
-
-        @Override
-        public void send(int serverIndex, ByteBuf request, ReplyWaiter waiter) {
-            sends.add(new Send(request.toString(StandardCharsets.ISO_8859_1), waiter));
-            request.release();
-        }
-
-        @Override
-        public void closeAfterReplies() {}
-
-        @Override
-        public void closeOnProtocolError(String reason) {}
-
-        @Override
-        public ByteBufAllocator alloc() {
-            return PooledByteBufAllocator.DEFAULT;
-        }
-
-        @Override
-        public int serverCount() {
-            return 1;
-        }
+    /** Every server is server 0. */
+    private static FakeClientContext newContext() {
+        return new FakeClientContext(1, key -> 0, frame -> frame.toString(StandardCharsets.ISO_8859_1));
     }
 }

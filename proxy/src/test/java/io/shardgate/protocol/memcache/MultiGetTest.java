@@ -3,93 +3,20 @@ package io.shardgate.protocol.memcache;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.shardgate.backend.FailureReasons;
 import io.shardgate.config.FailurePolicy;
-import io.shardgate.protocol.ClientContext;
 import io.shardgate.protocol.MergedReply;
-import io.shardgate.protocol.ReplyWaiter;
+import io.shardgate.testsupport.FakeClientContext;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Multi-key retrievals against a fake client context: how they split per server and how the replies merge. */
 class MultiGetTest {
-    /** What reached the client: the text, whether it came as a composite of slices, and its buffer's capacity. */
-    record Reply(String text, boolean composite, int capacity) {}
-
     /** Keys starting with 'a', 'b', 'c' live on servers 0, 1, 2; "dead" has no live server. */
-    static final class FakeClient implements ClientContext {
-        record Sent(int server, String request, ReplyWaiter waiter) {}
-
-        final List<Sent> sent = new ArrayList<>();
-        final List<Reply> replies = new ArrayList<>();
-
-        @Override
-        public ReplyWaiter nextReply() {
-            return new ReplyWaiter() {
-                @Override
-                public void onReply(ByteBuf frame) {
-                    String text = frame.toString(StandardCharsets.ISO_8859_1);
-                    replies.add(new Reply(text, frame instanceof CompositeByteBuf, frame.capacity()));
-                    frame.release();
-                }
-
-                @Override
-                public void onFailure(String reason) {
-                    replies.add(new Reply("failed: " + reason, false, 0));
-                }
-            };
-        }
-
-        @Override
-        public int route(ByteBuf buf, int offset, int length) {
-            String key = buf.toString(offset, length, StandardCharsets.ISO_8859_1);
-            return key.equals("dead") ? -1 : key.charAt(0) - 'a';
-        }
-
-        @Override
-        public int route(byte[] key, int offset, int length) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void send(int serverIndex, ByteBuf request, ReplyWaiter waiter) {
-            sent.add(new Sent(serverIndex, request.toString(StandardCharsets.ISO_8859_1), waiter));
-            request.release();
-        }
-
-        @Override
-        public void closeAfterReplies() {}
-
-        @Override
-        public void closeOnProtocolError(String reason) {}
-
-        @Override
-        public ByteBufAllocator alloc() {
-            return PooledByteBufAllocator.DEFAULT;
-        }
-
-        @Override
-        public int serverCount() {
-            return 3;
-        }
-
-        void answer(int i, String reply) {
-            sent.get(i).waiter().onReply(ascii(reply));
-        }
-
-        List<String> texts() {
-            return replies.stream().map(Reply::text).toList();
-        }
-    }
-
-    private final FakeClient client = new FakeClient();
+    private final FakeClientContext client = new FakeClientContext(3,
+            key -> key.equals("dead") ? -1 : key.charAt(0) - 'a', frame -> frame.toString(StandardCharsets.ISO_8859_1));
     private EmbeddedChannel decoder;
 
     @AfterEach
@@ -110,7 +37,7 @@ class MultiGetTest {
     }
 
     private static ByteBuf ascii(String s) {
-        return PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(s.getBytes(StandardCharsets.ISO_8859_1));
+        return FakeClientContext.buf(s);
     }
 
     private static String entry(String key, String value) {
@@ -120,8 +47,8 @@ class MultiGetTest {
     @Test
     void onePartPerServerAndTheEntriesMergedInTheClientsKeyOrder() {
         request("get a1 b1 a2 c1 b2 a3\r\n");
-        assertThat(client.sent).extracting(FakeClient.Sent::server).containsExactly(0, 1, 2);
-        assertThat(client.sent).extracting(FakeClient.Sent::request)
+        assertThat(client.sent).extracting(FakeClientContext.Sent::server).containsExactly(0, 1, 2);
+        assertThat(client.sent).extracting(FakeClientContext.Sent::request)
                 .containsExactly("get a1 a2 a3\r\n", "get b1 b2\r\n", "get c1\r\n");
         client.answer(2, entry("c1", "C1") + "END\r\n");
         client.answer(0, entry("a1", "A1") + entry("a3", "A3") + "END\r\n"); // a2 missed
@@ -135,7 +62,7 @@ class MultiGetTest {
     @Test
     void keysOnOneServerGoAsSent() {
         request("get  a1 a2\r\nget a1\r\n");
-        assertThat(client.sent).extracting(FakeClient.Sent::request).containsExactly("get  a1 a2\r\n", "get a1\r\n");
+        assertThat(client.sent).extracting(FakeClientContext.Sent::request).containsExactly("get  a1 a2\r\n", "get a1\r\n");
         client.answer(0, entry("a2", "x") + "END\r\n");
         client.answer(1, "END\r\n");
         assertThat(client.texts()).containsExactly(entry("a2", "x") + "END\r\n", "END\r\n");
@@ -144,7 +71,7 @@ class MultiGetTest {
     @Test
     void gatsKeepsItsExptimeAndCasInEveryPart() {
         request("gats 300 b1 a1 b2\r\n");
-        assertThat(client.sent).extracting(FakeClient.Sent::request)
+        assertThat(client.sent).extracting(FakeClientContext.Sent::request)
                 .containsExactly("gats 300 b1 b2\r\n", "gats 300 a1\r\n");
         client.answer(0, "VALUE b1 7 2 11\r\nB1\r\nVALUE b2 0 0 12\r\n\r\nEND\r\n");
         client.answer(1, "VALUE a1 3 2 10\r\nA1\r\nEND\r\n");
@@ -162,7 +89,7 @@ class MultiGetTest {
     @Test
     void aKeyAskedTwiceIsAnsweredTwiceAndValuesMayLookLikeReplyLines() {
         request("get a1 b1 a1 a2 b1\r\n");
-        assertThat(client.sent).extracting(FakeClient.Sent::request)
+        assertThat(client.sent).extracting(FakeClientContext.Sent::request)
                 .containsExactly("get a1 a1 a2\r\n", "get b1 b1\r\n");
         String tricky = "x\r\nEND\r\nVALUE a2 0 1\r\n";
         client.answer(0, entry("a1", tricky) + entry("a1", tricky) + entry("a2", "2") + "END\r\n");
@@ -252,9 +179,9 @@ class MultiGetTest {
         client.answer(4, entry("a1", "x".repeat(100_000)) + "END\r\n"); // values both sides of the limit
         client.answer(5, b1 + "END\r\n");
         client.answer(6, "END\r\n");
-        assertThat(client.replies).extracting(Reply::text).containsExactly(expectedAtLimit,
+        assertThat(client.replies).extracting(FakeClientContext.Reply::text).containsExactly(expectedAtLimit,
                 b1 + entry("a1", overLimit) + "END\r\n", entry("a1", "x".repeat(100_000)) + b1 + "END\r\n");
-        assertThat(client.replies).extracting(Reply::composite).containsExactly(false, true, true);
+        assertThat(client.replies).extracting(FakeClientContext.Reply::composite).containsExactly(false, true, true);
         assertThat(client.replies.get(0).capacity()).isEqualTo(MergedReply.COPY_LIMIT);
     }
 
@@ -267,7 +194,7 @@ class MultiGetTest {
         client.answer(3, "END\r\n");
         client.answer(4, "END\r\n");
         String merged = entry("a1", "1") + entry("b1", "b") + entry("a2", "22") + "END\r\n";
-        assertThat(client.replies).containsExactly(new Reply(merged, false, merged.length()),
-                new Reply("END\r\n", false, 5));
+        assertThat(client.replies).containsExactly(new FakeClientContext.Reply(merged, false, merged.length(), 1),
+                new FakeClientContext.Reply("END\r\n", false, 5, 1));
     }
 }

@@ -4,19 +4,14 @@ import static io.shardgate.protocol.redis.RespHarness.resp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.shardgate.config.ListenAddress;
 import io.shardgate.config.PoolConfig;
 import io.shardgate.config.ServerConfig;
-import io.shardgate.protocol.ClientContext;
 import io.shardgate.protocol.MergedReply;
 import io.shardgate.protocol.ProxyProtocol;
-import io.shardgate.protocol.ReplyWaiter;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import io.shardgate.testsupport.FakeClientContext;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,86 +21,19 @@ class RedisProtocolTest {
     private static final PoolConfig POOL = PoolConfig.withDefaults("p", ListenAddress.tcp("127.0.0.1", 0),
             List.of(new ServerConfig("127.0.0.1", 1, 1, null), new ServerConfig("127.0.0.1", 2, 1, null)));
 
-    /** Keys starting with 'a' go to server 0, the rest to server 1; "dead" has no live server. */
-    static final class FakeClient implements ClientContext {
-        record Sent(int server, String request, ReplyWaiter waiter) {}
-
-        final List<Sent> sent = new ArrayList<>();
-        final List<String> replies = new ArrayList<>();
-        /** For each reply: one buffer or a composite (and its components), and its capacity. */
-        final List<String> shapes = new ArrayList<>();
-        final List<Integer> counted = new ArrayList<>();
-        boolean closing;
-
-        @Override
-        public void countCommand(int id) {
-            counted.add(id);
-        }
-
-        @Override
-        public ReplyWaiter nextReply() {
-            return new ReplyWaiter() {
-                @Override
-                public void onReply(ByteBuf frame) {
-                    replies.add(RespHarness.text(frame));
-                    shapes.add(frame instanceof CompositeByteBuf c
-                            ? "composite of " + c.capacity() + " in " + c.numComponents()
-                            : "buffer of " + frame.capacity());
-                    frame.release();
-                }
-
-                @Override
-                public void onFailure(String reason) {
-                    replies.add("failed: " + reason);
-                }
-            };
-        }
-
-        @Override
-        public int route(ByteBuf buf, int offset, int length) {
-            String key = buf.toString(offset, length, StandardCharsets.ISO_8859_1);
-            return key.equals("dead") ? -1 : key.startsWith("a") ? 0 : 1;
-        }
-
-        @Override
-        public int route(byte[] key, int offset, int length) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void send(int serverIndex, ByteBuf request, ReplyWaiter waiter) {
-            sent.add(new Sent(serverIndex, RespHarness.text(request), waiter));
-            request.release();
-        }
-
-        @Override
-        public void closeAfterReplies() {
-            closing = true;
-        }
-
-        @Override
-        public void closeOnProtocolError(String reason) {
-            closing = true;
-        }
-
-        @Override
-        public ByteBufAllocator alloc() {
-            return PooledByteBufAllocator.DEFAULT;
-        }
-
-        @Override
-        public int serverCount() {
-            return 2;
-        }
-
-        void answer(int i, String reply) {
-            sent.get(i).waiter().onReply(buf(reply));
-        }
+    /** For each reply that was a buffer: one buffer or a composite (and its components), and its capacity. */
+    private List<String> shapes() {
+        return client.replies.stream().filter(r -> r.components() > 0)
+                .map(r -> r.composite() ? "composite of " + r.capacity() + " in " + r.components()
+                        : "buffer of " + r.capacity())
+                .toList();
     }
 
     private final RedisProtocol protocol = new RedisProtocol(POOL, RedisLimits.defaults());
     private final EmbeddedChannel decoder = new EmbeddedChannel(protocol.newRequestDecoder());
-    private final FakeClient client = new FakeClient();
+    /** Keys starting with 'a' go to server 0, the rest to server 1; "dead" has no live server. */
+    private final FakeClientContext client = new FakeClientContext(2,
+            key -> key.equals("dead") ? -1 : key.startsWith("a") ? 0 : 1, RespHarness::text);
 
     @AfterEach
     void close() {
@@ -119,7 +47,7 @@ class RedisProtocolTest {
     }
 
     private static ByteBuf buf(String s) {
-        return PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(s.getBytes(StandardCharsets.ISO_8859_1));
+        return FakeClientContext.buf(s);
     }
 
     @Test
@@ -130,7 +58,7 @@ class RedisProtocolTest {
             assertThat(s.request()).isEqualTo(RespHarness.esc(resp("GET", "bkey")));
         });
         client.answer(0, "$1\r\nv\r\n");
-        assertThat(client.replies).containsExactly("$1\\r\\nv\\r\\n");
+        assertThat(client.texts()).containsExactly("$1\\r\\nv\\r\\n");
     }
 
     @Test
@@ -145,15 +73,15 @@ class RedisProtocolTest {
     @Test
     void mgetSplitsOnePartPerServerAndMergesInKeyOrder() {
         request(resp("mget", "a1", "b1", "a2", "a3", "b2"));
-        assertThat(client.sent).extracting(FakeClient.Sent::server).containsExactly(0, 1);
+        assertThat(client.sent).extracting(FakeClientContext.Sent::server).containsExactly(0, 1);
         assertThat(client.sent.get(0).request()).isEqualTo(RespHarness.esc(resp("mget", "a1", "a2", "a3")));
         assertThat(client.sent.get(1).request()).isEqualTo(RespHarness.esc(resp("mget", "b1", "b2")));
         client.answer(1, "*2\r\n$2\r\nB1\r\n$-1\r\n");
-        assertThat(client.replies).isEmpty();
+        assertThat(client.texts()).isEmpty();
         client.answer(0, "*3\r\n$2\r\nA1\r\n$2\r\nA2\r\n$-1\r\n");
-        assertThat(client.replies).containsExactly(
+        assertThat(client.texts()).containsExactly(
                 RespHarness.esc("*5\r\n$2\r\nA1\r\n$2\r\nB1\r\n$2\r\nA2\r\n$-1\r\n$-1\r\n"));
-        assertThat(client.shapes).containsExactly("buffer of 38");
+        assertThat(shapes()).containsExactly("buffer of 38");
     }
 
     @Test
@@ -172,9 +100,9 @@ class RedisProtocolTest {
         client.answer(5, "*2\r\n$2\r\nb1\r\n$-1\r\n");
         String overLimit = "*2\r\n$5\r\nsmall\r\n$" + (atLimit.length() + 1) + "\r\n" + atLimit + "w\r\n";
         String mixed = "*5\r\n$-1\r\n$100000\r\n" + big + "\r\n$2\r\nb1\r\n$-1\r\n$1\r\n3\r\n";
-        assertThat(client.replies).containsExactly(RespHarness.esc(expectedAtLimit), RespHarness.esc(overLimit),
+        assertThat(client.texts()).containsExactly(RespHarness.esc(expectedAtLimit), RespHarness.esc(overLimit),
                 RespHarness.esc(mixed));
-        assertThat(client.shapes).containsExactly("buffer of " + MergedReply.COPY_LIMIT,
+        assertThat(shapes()).containsExactly("buffer of " + MergedReply.COPY_LIMIT,
                 "composite of " + overLimit.length() + " in 3", "composite of " + mixed.length() + " in 4");
     }
 
@@ -189,7 +117,7 @@ class RedisProtocolTest {
         client.answer(2, ":1\r\n");
         client.answer(3, ":2\r\n");
         client.answer(4, "+OK\r\n");
-        assertThat(client.replies).containsExactly("+OK\\r\\n", ":3\\r\\n", "+OK\\r\\n");
+        assertThat(client.texts()).containsExactly("+OK\\r\\n", ":3\\r\\n", "+OK\\r\\n");
     }
 
     @Test
@@ -201,7 +129,7 @@ class RedisProtocolTest {
         client.answer(3, "-ERR boom\r\n");
         client.answer(4, "*1\r\n:1\r\n"); // not what EXISTS answers
         client.answer(5, ":1\r\n");
-        assertThat(client.replies).containsExactly("failed: Connection refused", "-ERR boom\\r\\n",
+        assertThat(client.texts()).containsExactly("failed: Connection refused", "-ERR boom\\r\\n",
                 "-ERR unexpected reply from a server to a split 'exists'\\r\\n");
     }
 
@@ -209,7 +137,7 @@ class RedisProtocolTest {
     void noLiveServer() {
         request(resp("get", "dead") + resp("mget", "a", "dead") + resp("rename", "dead", "a"));
         assertThat(client.sent).isEmpty();
-        assertThat(client.replies).containsExactly("failed: No live servers in pool", "failed: No live servers in pool",
+        assertThat(client.texts()).containsExactly("failed: No live servers in pool", "failed: No live servers in pool",
                 "failed: No live servers in pool");
         assertThat(protocol.failureReply(PooledByteBufAllocator.DEFAULT, "No live servers in pool"))
                 .satisfies(b -> {
@@ -221,8 +149,8 @@ class RedisProtocolTest {
     @Test
     void togetherGoesWholeOrIsRefused() {
         request(resp("rename", "a1", "a2") + resp("rename", "a1", "b1") + resp("eval", "s", "2", "b", "bb", "a"));
-        assertThat(client.sent).extracting(FakeClient.Sent::server).containsExactly(0, 1);
-        assertThat(client.replies).containsExactly(
+        assertThat(client.sent).extracting(FakeClientContext.Sent::server).containsExactly(0, 1);
+        assertThat(client.texts()).containsExactly(
                 "-ERR keys of 'rename' are on different servers; keep them together with a hash tag\\r\\n");
         client.answer(0, "+OK\r\n");
         client.answer(1, ":1\r\n");
@@ -231,7 +159,7 @@ class RedisProtocolTest {
     @Test
     void quitAndProtocolErrorsClose() {
         request(resp("quit"));
-        assertThat(client.replies).containsExactly("+OK\\r\\n");
+        assertThat(client.texts()).containsExactly("+OK\\r\\n");
         assertThat(client.closing).isTrue();
     }
 
