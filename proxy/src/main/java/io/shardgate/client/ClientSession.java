@@ -9,6 +9,8 @@ import io.netty.util.ReferenceCountUtil;
 import io.shardgate.backend.FailureReasons;
 import io.shardgate.backend.PoolBackends;
 import io.shardgate.protocol.ClientContext;
+import io.shardgate.protocol.FiguresSource;
+import io.shardgate.protocol.ProxyFigures;
 import io.shardgate.protocol.ProxyProtocol;
 import io.shardgate.protocol.ReplyWaiter;
 import io.shardgate.server.FlushBatcher;
@@ -36,6 +38,7 @@ public final class ClientSession extends FlushBatcher.Target implements ClientCo
     private final ProxyProtocol protocol;
     private final PoolBackends backends;
     private final FlushBatcher flusher;
+    private final FiguresSource figures;
     private final ArrayDeque<ReplySlot> owed = new ArrayDeque<>();
     /** Slots whose replies went out, for reuse: no allocation per request on the steady state. */
     private final ArrayDeque<ReplySlot> spareSlots = new ArrayDeque<>();
@@ -52,10 +55,12 @@ public final class ClientSession extends FlushBatcher.Target implements ClientCo
     private boolean closed;
     private boolean readingPaused;
 
-    public ClientSession(ProxyProtocol protocol, PoolBackends backends, FlushBatcher flusher, int connectionPick) {
+    public ClientSession(ProxyProtocol protocol, PoolBackends backends, FlushBatcher flusher, FiguresSource figures,
+            int connectionPick) {
         this.protocol = protocol;
         this.backends = backends;
         this.flusher = flusher;
+        this.figures = figures;
         this.connectionPick = connectionPick;
         this.stats = backends.counters();
     }
@@ -179,7 +184,20 @@ public final class ClientSession extends FlushBatcher.Target implements ClientCo
         return backends.serverCount();
     }
 
-    // ---- reply order ----
+    @Override
+    public String serverName(int serverIndex) {
+        return backends.pool().servers().get(serverIndex).statsName();
+    }
+
+    @Override
+    public String clientAddress() {
+        return String.valueOf(channel.remoteAddress());
+    }
+
+    @Override
+    public void proxyFigures(java.util.function.Consumer<ProxyFigures> then) {
+        figures.collect(channel.eventLoop(), then);
+    }
 
     @Override
     public void countFragments(int n) {
@@ -190,6 +208,8 @@ public final class ClientSession extends FlushBatcher.Target implements ClientCo
     public void countCommand(int id) {
         stats.command(id);
     }
+
+    // ---- reply order ----
 
     /** The error reply for a request that could not be forwarded or answered (counted as forward_error). */
     ByteBuf failureReply(String reason) {

@@ -33,9 +33,9 @@ public final class ConfigLoader {
             "backlog", "client_connections", "redis", "redis_auth", "redis_db", "preconnect", "auto_eject_hosts",
             "server_connections", "server_retry_timeout", "server_failure_limit", "tcpkeepalive", "servers");
 
-    /** shardgate's own pool keys, beyond nutcracker's: failure handling options, off by default. */
+    /** shardgate's own pool keys, beyond nutcracker's: failure handling options and allow_flush_all. */
     public static final Set<String> SHARDGATE_POOL_KEYS = Set.of("eject_policy", "readmit_probe", "flap_damping",
-            "partial_multiget");
+            "partial_multiget", "allow_flush_all");
 
     private final Path file;
 
@@ -169,6 +169,7 @@ public final class ConfigLoader {
         private boolean readmitProbe;
         private boolean flapDamping;
         private boolean partialMultiget;
+        private boolean allowFlushAll = PoolConfig.DEFAULT_ALLOW_FLUSH_ALL;
         private List<ServerConfig> servers;
 
         PoolReader(String name, int line) {
@@ -234,6 +235,7 @@ public final class ConfigLoader {
                     case "readmit_probe" -> readmitProbe = ValueSyntax.bool(v);
                     case "flap_damping" -> flapDamping = ValueSyntax.bool(v);
                     case "partial_multiget" -> partialMultiget = ValueSyntax.bool(v);
+                    case "allow_flush_all" -> allowFlushAll = ValueSyntax.bool(v);
                     default -> throw new IllegalStateException("key without a reader: " + key);
                 }
             } catch (ValueSyntax.Invalid invalid) {
@@ -299,7 +301,7 @@ public final class ConfigLoader {
             PoolConfig pool = new PoolConfig(name, listen, hash, hashTag, distribution, timeoutMs, backlog,
                     clientConnections, redis, redisAuth, redisDb, preconnect, autoEjectHosts, serverConnections,
                     serverRetryTimeoutMs, serverFailureLimit, tcpKeepalive, servers,
-                    new FailurePolicy(ejectPolicy, readmitProbe, flapDamping, partialMultiget));
+                    new FailurePolicy(ejectPolicy, readmitProbe, flapDamping, partialMultiget), allowFlushAll);
             return new Checked(pool, listenLine, listenHost);
         }
 

@@ -12,6 +12,8 @@ import java.util.List;
  * @param clientConnections the most client connections the pool accepts, 0 for no limit
  * @param redisAuth the password for redis backends and clients, or null
  * @param failurePolicy shardgate's options beyond nutcracker for failed servers; nutcracker's behaviour by default
+ * @param allowFlushAll whether a client's memcached {@code flush_all} is sent to every server of the pool (the
+ *     default) or refused, for pools whose data must never be flushed fleet-wide by one client
  */
 public record PoolConfig(
         String name,
@@ -32,7 +34,8 @@ public record PoolConfig(
         int serverFailureLimit,
         boolean tcpKeepalive,
         List<ServerConfig> servers,
-        FailurePolicy failurePolicy) {
+        FailurePolicy failurePolicy,
+        boolean allowFlushAll) {
 
     public static final long NO_TIMEOUT = -1;
 
@@ -46,10 +49,21 @@ public record PoolConfig(
     public static final int DEFAULT_SERVER_CONNECTIONS = 1;
     public static final long DEFAULT_SERVER_RETRY_TIMEOUT_MS = 30_000;
     public static final int DEFAULT_SERVER_FAILURE_LIMIT = 2;
+    public static final boolean DEFAULT_ALLOW_FLUSH_ALL = true;
 
     public PoolConfig {
         servers = List.copyOf(servers);
         if (failurePolicy == null) failurePolicy = FailurePolicy.NUTCRACKER;
+    }
+
+    /** A pool with shardgate's default for {@code allow_flush_all}. */
+    public PoolConfig(String name, ListenAddress listen, HashKind hash, String hashTag, DistributionKind distribution,
+            long timeoutMs, int backlog, int clientConnections, boolean redis, String redisAuth, int redisDb,
+            boolean preconnect, boolean autoEjectHosts, int serverConnections, long serverRetryTimeoutMs,
+            int serverFailureLimit, boolean tcpKeepalive, List<ServerConfig> servers, FailurePolicy failurePolicy) {
+        this(name, listen, hash, hashTag, distribution, timeoutMs, backlog, clientConnections, redis, redisAuth, redisDb,
+                preconnect, autoEjectHosts, serverConnections, serverRetryTimeoutMs, serverFailureLimit, tcpKeepalive,
+                servers, failurePolicy, DEFAULT_ALLOW_FLUSH_ALL);
     }
 
     /** A pool with nutcracker's failure handling: every nutcracker key, no shardgate-only option. */

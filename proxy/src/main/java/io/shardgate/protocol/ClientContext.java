@@ -34,6 +34,18 @@ public interface ClientContext {
     /** The number of servers in the pool. */
     int serverCount();
 
+    /** The name of a server of the pool, as the stats name it, for error replies and logs. */
+    String serverName(int serverIndex);
+
+    /** The client's address, for logs. */
+    String clientAddress();
+
+    /**
+     * Collects the proxy's figures for this client's pool off the worker's thread and calls {@code then} back
+     * on it, with null when they cannot be had (the stats are not running, or the collection failed).
+     */
+    void proxyFigures(java.util.function.Consumer<ProxyFigures> then);
+
     /** Stats: a multi-key request was split into {@code n} per-server fragments. */
     default void countFragments(int n) {}
 

@@ -23,6 +23,7 @@ import io.shardgate.protocol.memcache.MemcacheProtocol;
 import io.shardgate.protocol.redis.RedisLimits;
 import io.shardgate.protocol.redis.RedisProtocol;
 import io.shardgate.routing.PoolRouter;
+import io.shardgate.stats.PoolFigures;
 import io.shardgate.stats.ServerStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -80,7 +81,7 @@ public final class ShardGateServer implements AutoCloseable {
                 // Ejection timers are rare events: they run on the acceptor thread, off the workers' hot path.
                 PoolHealth health = new PoolHealth(pool, router, acceptors.next(), protocol.healthProbe());
                 pools.add(new PoolRuntime(pools.size(), pool, protocol, router, health,
-                        new ClientLimit(pool.clientConnections())));
+                        new ClientLimit(pool.clientConnections()), new PoolFigures(pools.size())));
             }
         } catch (RuntimeException e) {
             acceptors.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -110,6 +111,7 @@ public final class ShardGateServer implements AutoCloseable {
             server.close();
             throw e;
         }
+        for (PoolRuntime pool : pools) pool.figures().attach(server.stats.aggregator());
         for (PoolRuntime pool : pools) {
             if (pool.config().preconnect()) workers.forEach(w -> w.preconnect(pool.index()));
         }
@@ -122,7 +124,7 @@ public final class ShardGateServer implements AutoCloseable {
         if (pool.redis()) {
             return new RedisProtocol(pool, RedisLimits.fromSystemProperties());
         }
-        return new MemcacheProtocol(settings.maxValueBytes(), pool.failurePolicy());
+        return new MemcacheProtocol(pool, settings.maxValueBytes());
     }
 
     private void listen(PoolRuntime pool, Transport transport, Map<EventExecutor, Worker> workerByLoop, int mbufSize)
@@ -148,7 +150,7 @@ public final class ShardGateServer implements AutoCloseable {
                         Worker worker = workerByLoop.get(ch.eventLoop());
                         ch.pipeline().addLast("decoder", protocol.newRequestDecoder());
                         ch.pipeline().addLast("session", new ClientSession(protocol,
-                                worker.backends(pool.index()), worker.flusher(), worker.nextClientPick()));
+                                worker.backends(pool.index()), worker.flusher(), pool.figures(), worker.nextClientPick()));
                     }
                 });
         SocketAddress address;

@@ -104,6 +104,28 @@ public final class StatsAggregator implements AutoCloseable {
         return snapshot;
     }
 
+    /**
+     * Collects on the aggregator's own thread and hands the result (null if the collection failed or the
+     * aggregator is closed) to {@code then} there: for callers that must not block, such as a worker answering
+     * a client.
+     */
+    public void collectLater(java.util.function.Consumer<StatsSnapshot> then) {
+        try {
+            timer.execute(() -> {
+                StatsSnapshot snapshot;
+                try {
+                    snapshot = collect();
+                } catch (RuntimeException e) {
+                    log.warn("stats aggregation failed", e);
+                    snapshot = null;
+                }
+                then.accept(snapshot);
+            });
+        } catch (RejectedExecutionException closed) {
+            then.accept(null);
+        }
+    }
+
     /** The last collection's result, without collecting (null before the first). */
     public StatsSnapshot latest() {
         return latest;

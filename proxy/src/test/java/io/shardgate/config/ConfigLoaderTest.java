@@ -217,6 +217,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void flushAllIsAllowedUnlessThePoolRefusesIt() throws Exception {
+        assertThat(onlyPool(pool("")).allowFlushAll()).isTrue();
+        assertThat(onlyPool(pool("  allow_flush_all: false\n")).allowFlushAll()).isFalse();
+        assertThat(onlyPool(pool("  allow_flush_all: true\n")).allowFlushAll()).isTrue();
+        assertThat(error(pool("  allow_flush_all: never\n")).getMessage())
+                .startsWith("conf/test.yml:3: pool 'alpha': key 'allow_flush_all': ");
+    }
+
+    @Test
     void everyHashAndDistributionNameIsAccepted() throws Exception {
         for (HashKind h : HashKind.values()) {
             assertThat(onlyPool(pool("  hash: " + h.configName() + "\n")).hash()).isEqualTo(h);
@@ -486,7 +495,7 @@ class ConfigLoaderTest {
                     + "key 'time_out': is unknown; known keys: auto_eject_hosts, backlog, client_connections, "
                     + "distribution, hash, hash_tag, listen, preconnect, redis, redis_auth, redis_db, "
                     + "server_connections, server_failure_limit, server_retry_timeout, servers, tcpkeepalive, timeout; "
-                    + "shardgate's own: eject_policy, flap_damping, partial_multiget, readmit_probe");
+                    + "shardgate's own: allow_flush_all, eject_policy, flap_damping, partial_multiget, readmit_probe");
         }
 
         @Test

@@ -307,9 +307,9 @@ class MemcacheTextProtocolIT {
             assertThat(bystander.readLine()).isEqualTo("STORED\r\n");
 
             // recoverable errors: answered, and the same connection keeps working
-            before.send("bogus\r\nget " + "k".repeat(251) + "\r\nincr " + p + "safe x\r\nflush_all\r\nget " + p + "safe\r\n");
+            before.send("bogus\r\nget " + "k".repeat(251) + "\r\nincr " + p + "safe x\r\nshutdown\r\nget " + p + "safe\r\n");
             String expected = "ERROR\r\nCLIENT_ERROR bad command line format\r\nCLIENT_ERROR invalid numeric delta argument\r\n"
-                    + "CLIENT_ERROR flush_all is not supported by shardgate\r\nVALUE " + p + "safe 0 4\r\nsafe\r\nEND\r\n";
+                    + "CLIENT_ERROR shutdown is not supported by shardgate\r\nVALUE " + p + "safe 0 4\r\nsafe\r\nEND\r\n";
             assertThat(before.readLike(expected)).isEqualTo(expected);
 
             // an unrecoverable framing error closes only that client

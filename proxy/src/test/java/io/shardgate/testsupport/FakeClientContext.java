@@ -117,4 +117,22 @@ public final class FakeClientContext implements ClientContext {
     public int serverCount() {
         return serverCount;
     }
+
+    @Override
+    public String serverName(int serverIndex) {
+        return "server-" + serverIndex;
+    }
+
+    @Override
+    public String clientAddress() {
+        return "fake-client";
+    }
+
+    /** The figures {@link #proxyFigures} hands out; null for none. */
+    public io.shardgate.protocol.ProxyFigures figures;
+
+    @Override
+    public void proxyFigures(java.util.function.Consumer<io.shardgate.protocol.ProxyFigures> then) {
+        then.accept(figures);
+    }
 }

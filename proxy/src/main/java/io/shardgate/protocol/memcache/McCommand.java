@@ -10,9 +10,15 @@ enum McCommand {
     INCR(Kind.ARITHMETIC), DECR(Kind.ARITHMETIC),
     DELETE(Kind.DELETE),
     TOUCH(Kind.TOUCH),
-    VERSION(Kind.LOCAL), QUIT(Kind.LOCAL);
+    VERSION(Kind.LOCAL), QUIT(Kind.LOCAL),
+    FLUSH_ALL(Kind.ADMIN), STATS(Kind.ADMIN), VERBOSITY(Kind.ADMIN);
 
-    enum Kind { RETRIEVAL, STORAGE, ARITHMETIC, DELETE, TOUCH, LOCAL }
+    /**
+     * LOCAL commands are answered by the proxy from what it knows; ADMIN ones are memcached's server commands
+     * that a proxy serves for the whole pool: {@code flush_all} goes to every server, {@code stats} shows the
+     * proxy's own figures, {@code verbosity} is acknowledged.
+     */
+    enum Kind { RETRIEVAL, STORAGE, ARITHMETIC, DELETE, TOUCH, LOCAL, ADMIN }
 
     final Kind kind;
     final byte[] name;

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 /** Replies the proxy writes itself. Fixed ones are shared, never-released buffers handed out as duplicates. */
 final class McReplies {
     static final ByteBuf END = constant("END\r\n");
+    static final ByteBuf OK = constant("OK\r\n");
     static final ByteBuf ERROR = constant("ERROR\r\n");
     static final ByteBuf BAD_FORMAT = constant("CLIENT_ERROR bad command line format\r\n");
     static final ByteBuf BAD_DATA_CHUNK = constant("CLIENT_ERROR bad data chunk\r\n");

@@ -23,8 +23,9 @@ final class McRequestDecoder extends ByteToMessageDecoder {
     private static final byte[] NOREPLY = ascii("noreply");
     private static final int[] NO_KEYS = new int[0];
     private static final byte[] ZERO = ascii("0");
-    private static final List<String> UNSUPPORTED = List.of("flush_all", "stats", "verbosity", "cache_memlimit",
-            "shutdown", "lru_crawler", "slabs", "watch", "lru", "misbehave", "debugtime", "extstore", "version_info");
+    /** memcached 1.6's server commands that a proxy cannot sensibly serve for a pool of servers. */
+    private static final List<String> UNSUPPORTED = List.of("cache_memlimit", "shutdown", "lru_crawler", "slabs",
+            "watch", "lru", "misbehave", "debugtime", "extstore", "version_info");
 
     private enum State { LINE, DATA, SWALLOW, BROKEN }
 
@@ -123,15 +124,71 @@ final class McRequestDecoder extends ByteToMessageDecoder {
             case ARITHMETIC -> arithmetic(command, in, start, lineLength, out);
             case DELETE -> delete(in, start, lineLength, out);
             case TOUCH -> touch(in, start, lineLength, out);
-            case LOCAL -> {
-                if (tokenCount == 1) {
-                    emit(command, in, start, lineLength, false, NO_KEYS, 0, 0, 0, out);
-                } else {
-                    reply(in, lineLength, out, McReplies.ERROR);
-                }
-            }
+            // memcached 1.6 ignores whatever follows version and quit
+            case LOCAL -> emit(command, in, start, lineLength, false, NO_KEYS, 0, 0, 0, out);
+            case ADMIN -> admin(command, in, start, lineLength, out);
         }
         return true;
+    }
+
+    /** flush_all, stats and verbosity, validated as memcached 1.6 validates them. */
+    private void admin(McCommand command, ByteBuf in, int start, int lineLength, List<Object> out) {
+        switch (command) {
+            case FLUSH_ALL -> flushAll(in, start, lineLength, out);
+            case STATS -> stats(in, start, lineLength, out);
+            case VERBOSITY -> verbosity(in, lineLength, out);
+            default -> throw new IllegalStateException("not an admin command: " + command);
+        }
+    }
+
+    /** {@code flush_all [delay] [noreply]}: like memcached, only the last token can be noreply. */
+    private void flushAll(ByteBuf in, int start, int lineLength, List<Object> out) {
+        if (tokenCount > 3) {
+            reply(in, lineLength, out, McReplies.ERROR);
+            return;
+        }
+        boolean noreply = tokenCount > 1 && isNoreply(in, tokenCount - 1);
+        boolean hasDelay = tokenCount > (noreply ? 2 : 1);
+        if (hasDelay && Ascii.parseInt32(in, tokenStart(1), tokenEnd(1)) == Ascii.INVALID) {
+            if (noreply) {
+                in.skipBytes(lineLength);
+            } else {
+                replyLine(in, lineLength, out, "CLIENT_ERROR invalid exptime argument");
+            }
+            return;
+        }
+        int argOffset = hasDelay ? tokenStart(1) - start : 0;
+        int argLength = hasDelay ? tokenEnd(1) - tokenStart(1) : 0;
+        emit(McCommand.FLUSH_ALL, in, start, lineLength, noreply, NO_KEYS, 0, argOffset, argLength, out);
+    }
+
+    /** {@code stats [group [args]]}: the group, if any, is the request's argument; the protocol answers it. */
+    private void stats(ByteBuf in, int start, int lineLength, List<Object> out) {
+        if (tokenCount > 1 && isNoreply(in, 1)) { // memcached: stats has no noreply
+            reply(in, lineLength, out, McReplies.ERROR);
+            return;
+        }
+        int argOffset = tokenCount > 1 ? tokenStart(1) - start : 0;
+        int argLength = tokenCount > 1 ? tokenEnd(tokenCount - 1) - tokenStart(1) : 0;
+        emit(McCommand.STATS, in, start, lineLength, false, NO_KEYS, 0, argOffset, argLength, out);
+    }
+
+    /**
+     * {@code verbosity level [noreply]}: acknowledged, not forwarded, and the proxy's own log level is not a
+     * client's to change. Answered here as memcached answers it, noreply included.
+     */
+    private void verbosity(ByteBuf in, int lineLength, List<Object> out) {
+        if (tokenCount < 2 || tokenCount > 3) {
+            reply(in, lineLength, out, McReplies.ERROR);
+            return;
+        }
+        boolean noreply = isNoreply(in, tokenCount - 1);
+        boolean valid = Ascii.parseUnsigned(in, tokenStart(1), tokenEnd(1), Long.MAX_VALUE) != Ascii.INVALID;
+        if (noreply) {
+            in.skipBytes(lineLength);
+        } else {
+            reply(in, lineLength, out, valid ? McReplies.OK : McReplies.BAD_FORMAT);
+        }
     }
 
     private int lineLimit(ByteBuf in, int start, int end) {

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.shardgate.backend.FailureReasons;
 import io.shardgate.config.FailurePolicy;
+import io.shardgate.config.PoolConfig;
 import io.shardgate.protocol.ClientContext;
 import io.shardgate.protocol.PendingReplies;
 import io.shardgate.protocol.ProxyProtocol;
@@ -20,11 +21,28 @@ public final class MemcacheProtocol implements ProxyProtocol {
     private static final HealthProbe VERSION_PROBE =
             new HealthProbe("version\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "VERSION ");
 
+    private static final ByteBuf FLUSH_NOT_ALLOWED = io.netty.buffer.Unpooled.unreleasableBuffer(
+            io.netty.buffer.Unpooled.copiedBuffer("CLIENT_ERROR flush_all not allowed\r\n",
+                    java.nio.charset.StandardCharsets.US_ASCII)).asReadOnly();
+
     private final int maxValueBytes;
     private final FailurePolicy failurePolicy;
+    /** The pool served, for its name and settings; null for a protocol used on its own (tests, benchmarks). */
+    private final PoolConfig pool;
     private final ByteBuf versionReply;
 
+    /** The protocol of {@code pool}, whose clients may store values of up to {@code maxValueBytes}. */
+    public MemcacheProtocol(PoolConfig pool, int maxValueBytes) {
+        this(pool, maxValueBytes, pool.failurePolicy());
+    }
+
+    /** The protocol without a pool: for codecs used on their own (tests, benchmarks). */
     public MemcacheProtocol(int maxValueBytes, FailurePolicy failurePolicy) {
+        this(null, maxValueBytes, failurePolicy);
+    }
+
+    private MemcacheProtocol(PoolConfig pool, int maxValueBytes, FailurePolicy failurePolicy) {
+        this.pool = pool;
         this.maxValueBytes = maxValueBytes;
         this.failurePolicy = failurePolicy;
         this.versionReply = io.netty.buffer.Unpooled.unreleasableBuffer(
@@ -93,6 +111,7 @@ public final class MemcacheProtocol implements ProxyProtocol {
                     default -> throw new IllegalStateException("unhandled local command " + command);
                 }
             }
+            case ADMIN -> admin(request, client);
             default -> {
                 ReplyWaiter waiter = request.noreply ? null : client.nextReply();
                 ByteBuf frame = request.frame;
@@ -104,6 +123,47 @@ public final class MemcacheProtocol implements ProxyProtocol {
                     return;
                 }
                 client.send(server, frame, waiter);
+            }
+        }
+    }
+
+    private void admin(McRequest request, ClientContext client) {
+        McCommand command = request.command;
+        boolean noreply = request.noreply;
+        String arg = request.frame.toString(request.argOffset, request.argLength, java.nio.charset.StandardCharsets.US_ASCII);
+        request.frame.release();
+        request.recycle();
+        switch (command) {
+            case FLUSH_ALL -> {
+                if (pool != null && !pool.allowFlushAll()) {
+                    if (!noreply) client.nextReply().onReply(FLUSH_NOT_ALLOWED.duplicate());
+                    return;
+                }
+                FlushAll.broadcast(client, arg, noreply, pool == null ? "" : pool.name());
+            }
+            case STATS -> stats(arg, client);
+            default -> throw new IllegalStateException("unhandled admin command " + command);
+        }
+    }
+
+    private void stats(String args, ClientContext client) {
+        ReplyWaiter waiter = client.nextReply();
+        StatsReply.Group group = StatsReply.group(args);
+        switch (group) {
+            case SETTINGS -> waiter.onReply(StatsReply.settings(client.alloc(), pool, maxValueBytes));
+            case EMPTY -> waiter.onReply(StatsReply.empty());
+            case UNSUPPORTED -> waiter.onReply(McReplies.clientErrorLine(
+                    "CLIENT_ERROR stats " + args.split(" ", 2)[0] + " is not supported by shardgate"));
+            case UNKNOWN -> waiter.onReply(McReplies.of(McReplies.ERROR));
+            case GENERAL, SERVERS -> {
+                client.proxyFigures(figures -> {
+                    if (figures == null) {
+                        waiter.onReply(McReplies.serverError(client.alloc(), "stats are not available"));
+                    } else {
+                        waiter.onReply(group == StatsReply.Group.SERVERS ? StatsReply.servers(client.alloc(), figures)
+                                : StatsReply.general(client.alloc(), figures));
+                    }
+                });
             }
         }
     }

@@ -77,12 +77,47 @@ class McRequestDecoderTest {
         "delete k 5|reply CLIENT_ERROR bad command line format.  Usage: delete <key> [noreply]\\r\\n",
         "touch k x|reply CLIENT_ERROR invalid exptime argument\\r\\n",
         "gat x k|reply CLIENT_ERROR invalid exptime argument\\r\\n",
-        "flush_all|reply CLIENT_ERROR flush_all is not supported by shardgate\\r\\n",
-        "stats|reply CLIENT_ERROR stats is not supported by shardgate\\r\\n",
-        "version extra|reply ERROR\\r\\n",
+        "shutdown|reply CLIENT_ERROR shutdown is not supported by shardgate\\r\\n",
+        "lru_crawler metadump all|reply CLIENT_ERROR lru_crawler is not supported by shardgate\\r\\n",
+        "flush_all abc|reply CLIENT_ERROR invalid exptime argument\\r\\n",
+        "flush_all 0 noreply extra|reply ERROR\\r\\n",
+        "stats noreply|reply ERROR\\r\\n",
+        "verbosity|reply ERROR\\r\\n",
+        "verbosity foo bar my|reply ERROR\\r\\n",
+        "verbosity abc|reply CLIENT_ERROR bad command line format\\r\\n",
+        "verbosity 1|reply OK\\r\\n",
+        "verbosity 1 2|reply OK\\r\\n",
     })
     void badLinesAreAnsweredAndTheStreamGoesOn(String line, String reply) {
         assertThat(everySplit(DECODER, line + "\r\nget ok\r\n")).containsExactly(reply, "GET [ok] get ok\\r\\n");
+    }
+
+    @Test
+    void versionAndQuitIgnoreExtraTokensAsMemcached16Does() {
+        assertThat(everySplit(DECODER, "version foo bar\r\nversion noreply\r\nquit now\r\n")).containsExactly(
+                "VERSION [] version foo bar\\r\\n",
+                "VERSION [] version noreply\\r\\n",
+                "QUIT [] quit now\\r\\n");
+    }
+
+    @Test
+    void adminCommandsComeOutWithTheirArguments() {
+        assertThat(everySplit(DECODER, "flush_all\r\nflush_all 10\r\nflush_all noreply\r\nflush_all -1 noreply\r\n"
+                + "stats\r\nstats settings\r\nstats detail dump\r\n")).containsExactly(
+                "FLUSH_ALL [] flush_all\\r\\n",
+                "FLUSH_ALL [] flush_all 10\\r\\n",
+                "FLUSH_ALL noreply [] flush_all noreply\\r\\n",
+                "FLUSH_ALL noreply [] flush_all -1 noreply\\r\\n",
+                "STATS [] stats\\r\\n",
+                "STATS [] stats settings\\r\\n",
+                "STATS [] stats detail dump\\r\\n");
+    }
+
+    @Test
+    void verbosityWithNoreplyAndBadInputWithNoreplyAreSilent() {
+        // memcached answers none of these: the last token is noreply
+        assertThat(everySplit(DECODER, "verbosity noreply\r\nverbosity 0 noreply\r\nflush_all x noreply\r\nget k\r\n"))
+                .containsExactly("GET [k] get k\\r\\n");
     }
 
     @Test
