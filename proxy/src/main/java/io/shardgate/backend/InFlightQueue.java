@@ -17,14 +17,30 @@ final class InFlightQueue {
     private int[] bytes = new int[64];
     private int head;
     private int size;
+    /** How many waiters were ever added: the next one's sequence number. */
+    private long added;
 
-    void add(ReplyWaiter waiter, long sentAtNanos, int requestBytes) {
+    /** Adds a waiter; returns its sequence number, for {@link #notBefore}. */
+    long add(ReplyWaiter waiter, long sentAtNanos, int requestBytes) {
         if (size == waiters.length) grow();
         int tail = (head + size) & (waiters.length - 1);
         waiters[tail] = waiter;
         sentAt[tail] = sentAtNanos;
         bytes[tail] = requestBytes;
         size++;
+        return added++;
+    }
+
+    /**
+     * Makes the request of sequence {@code seq} and every later one count as written no earlier than
+     * {@code nanos}: for requests that could not be answered before a large write ahead of them had finished.
+     */
+    void notBefore(long seq, long nanos) {
+        long first = added - size;
+        for (long s = Math.max(seq, first); s < added; s++) {
+            int i = (int) ((head + (s - first)) & (waiters.length - 1));
+            if (sentAt[i] - nanos < 0) sentAt[i] = nanos;
+        }
     }
 
     /** Removes and returns the oldest waiter, or null when none waits. */

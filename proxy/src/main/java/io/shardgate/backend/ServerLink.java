@@ -7,6 +7,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelProgressiveFuture;
+import io.netty.channel.ChannelProgressiveFutureListener;
+import io.netty.channel.ChannelProgressivePromise;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import io.shardgate.config.ServerConfig;
@@ -66,6 +69,9 @@ public final class ServerLink extends FlushBatcher.Target {
     /** Set when the server refused the handshake: the close backs off as a failed connect does. */
     private String handshakeFailure;
     private boolean shuttingDown;
+    /** Large requests of the open connection still being written, and when the last of their bytes went out. */
+    private int largeWrites;
+    private long lastWriteProgressNanos;
 
     public ServerLink(Settings settings) {
         this.settings = settings;
@@ -103,11 +109,48 @@ public final class ServerLink extends FlushBatcher.Target {
      * timeout and its latency.
      */
     private void write(ByteBuf request, ReplyWaiter waiter, boolean counted, long sentAt) {
-        if (waiter != null) {
-            inFlight.add(waiter, sentAt, counted ? request.readableBytes() : InFlightQueue.UNCOUNTED);
+        long seq = waiter == null ? -1
+                : inFlight.add(waiter, sentAt, counted ? request.readableBytes() : InFlightQueue.UNCOUNTED);
+        if (request.readableBytes() >= LARGE_WRITE) {
+            writeLarge(request, seq);
+        } else {
+            channel.write(request, channel.voidPromise());
         }
-        channel.write(request, channel.voidPromise());
         settings.flusher().flushLater(this);
+    }
+
+    /**
+     * A request this large takes a while to write (a 16 MiB value), and no reply can come before it is all
+     * written: its timeout, and that of the requests written behind it, runs from when its last byte went out,
+     * and while it is being written the connection times out only if no byte goes out for a whole timeout.
+     */
+    static final int LARGE_WRITE = 256 * 1024;
+
+    private void writeLarge(ByteBuf request, long seq) {
+        Channel ch = channel;
+        largeWrites++;
+        long started = System.nanoTime();
+        int size = request.readableBytes();
+        lastWriteProgressNanos = started;
+        ChannelProgressivePromise promise = ch.newProgressivePromise();
+        promise.addListener(new ChannelProgressiveFutureListener() {
+            @Override
+            public void operationProgressed(ChannelProgressiveFuture future, long progress, long total) {
+                if (ch == channel) lastWriteProgressNanos = System.nanoTime();
+            }
+
+            @Override
+            public void operationComplete(ChannelProgressiveFuture future) {
+                if (ch != channel) return; // the connection is gone, and its waiters with it
+                largeWrites--;
+                long now = System.nanoTime();
+                lastWriteProgressNanos = now;
+                if (seq >= 0 && future.isSuccess()) inFlight.notBefore(seq, now);
+                log.debug("{} bytes written to {} in {} ms", size, server.address(),
+                        TimeUnit.NANOSECONDS.toMillis(now - started));
+            }
+        });
+        ch.write(request, promise);
     }
 
     private void hold(ByteBuf request, ReplyWaiter waiter) {
@@ -161,6 +204,7 @@ public final class ServerLink extends FlushBatcher.Target {
 
     private void onConnected() {
         state = State.CONNECTED;
+        largeWrites = 0;
         closeReason = null; // a fresh connection: nothing read on it is to be dropped
         stats.connected();
         events.info(server.address(), "connected", "connected to server {}", server.address());
@@ -236,9 +280,15 @@ public final class ServerLink extends FlushBatcher.Target {
      */
     public void checkTimeout(long nowNanos, long timeoutNanos) {
         if (state != State.CONNECTED || inFlight.isEmpty()) return;
-        if (nowNanos - inFlight.oldestSentAt() < timeoutNanos) return;
-        log.debug("request to {} timed out after {} ms; closing the connection", server.address(),
-                TimeUnit.NANOSECONDS.toMillis(nowNanos - inFlight.oldestSentAt()));
+        if (largeWrites > 0) { // still sending: only a stalled write is a timeout
+            if (nowNanos - lastWriteProgressNanos < timeoutNanos) return;
+            log.debug("write to {} stalled for {} ms; closing the connection", server.address(),
+                    TimeUnit.NANOSECONDS.toMillis(nowNanos - lastWriteProgressNanos));
+        } else {
+            if (nowNanos - inFlight.oldestSentAt() < timeoutNanos) return;
+            log.debug("request to {} timed out after {} ms; closing the connection", server.address(),
+                    TimeUnit.NANOSECONDS.toMillis(nowNanos - inFlight.oldestSentAt()));
+        }
         closeWith(FailureReasons.TIMED_OUT);
     }
 

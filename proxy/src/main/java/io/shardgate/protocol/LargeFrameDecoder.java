@@ -5,7 +5,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.ByteToMessageDecoder;
 
 /**
- * A reply framer's base: how bytes that arrive in several reads are put together. Netty's default copies every new
+ * The base of the decoders and framers (client requests, server replies): how bytes that arrive in several reads
+ * are put together. Netty's default copies every new
  * read into the bytes held so far, which costs nothing much for small replies but copies a large value a second
  * time (a 100 KiB value arrives in two or more reads). So while the frame in progress is large (the framer said so
  * with {@link #awaiting}, or more than {@link #LARGE} bytes of it are held), a read is appended as a component,

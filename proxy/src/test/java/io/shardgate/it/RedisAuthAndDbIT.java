@@ -50,7 +50,7 @@ class RedisAuthAndDbIT {
                 RawClient c = f.client()) {
             c.send("*2\r\n$4\r\nAUTH\r\n$11\r\nnot-the-one\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n");
             assertThat(c.readLine()).isEqualTo("+OK\r\n");
-            assertThat(c.readLine()).isEqualTo("-ERR AUTH to server failed: WRONGPASS invalid username-password "
+            assertThat(c.readLine()).isEqualTo("-ERR Authentication required: AUTH to server failed: WRONGPASS invalid username-password "
                     + "pair or user is disabled.\r\n");
             c.send("*1\r\n$4\r\nPING\r\n");
             assertThat(c.readLine()).isEqualTo("+PONG\r\n"); // the client's connection stays usable
@@ -68,7 +68,7 @@ class RedisAuthAndDbIT {
             long before = connectionsReceived(direct);
             for (int i = 0; i < 100; i++) { // one at a time: each would find the link closed by the refusal
                 c.send("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n");
-                assertThat(c.readLine()).isEqualTo("-ERR AUTH to server failed: WRONGPASS invalid "
+                assertThat(c.readLine()).isEqualTo("-ERR Authentication required: AUTH to server failed: WRONGPASS invalid "
                         + "username-password pair or user is disabled.\r\n");
             }
             // the first GET connects; the next ones fail with the reason during the backoff (50 ms, doubling)
@@ -79,6 +79,16 @@ class RedisAuthAndDbIT {
     private static long connectionsReceived(Jedis direct) {
         return direct.info("stats").lines().filter(l -> l.startsWith("total_connections_received:"))
                 .mapToLong(l -> Long.parseLong(l.substring(l.indexOf(':') + 1).trim())).findFirst().orElseThrow();
+    }
+
+    @Test
+    void authWithoutRedisAuthGetsRedissOwnWordingAndTheServersRefusalPassesThrough() throws Exception {
+        // twemproxy's test_nopass_on_proxy: the servers want a password the proxy was not given
+        try (RedisProxyFixture f = new RedisProxyFixture(2, null, 0, "--requirepass", "s3cret"); Jedis j = f.jedis()) {
+            assertThat(j.ping()).isEqualTo("PONG");
+            assertThatThrownBy(() -> j.set("k", "v")).hasMessage("NOAUTH Authentication required.");
+            assertThatThrownBy(() -> j.auth("anypasswd")).hasMessage("ERR Client sent AUTH, but no password is set");
+        }
     }
 
     @Test

@@ -2,7 +2,7 @@ package io.shardgate.protocol.memcache;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
+import io.shardgate.protocol.LargeFrameDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -14,7 +14,7 @@ import java.util.List;
  * requests come out as {@link McRequest}s holding a retained slice of their bytes; invalid ones as
  * {@link LocalReply}s carrying memcached's error line.
  */
-final class McRequestDecoder extends ByteToMessageDecoder {
+final class McRequestDecoder extends LargeFrameDecoder {
     /** memcached's limit for a command line without its newline, except retrievals, which may name many keys. */
     static final int MAX_LINE = 2048;
     static final int MAX_RETRIEVAL_LINE = 1024 * 1024;
@@ -63,6 +63,7 @@ final class McRequestDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        awaiting(0);
         for (;;) {
             switch (state) {
                 case LINE -> {
@@ -280,7 +281,10 @@ final class McRequestDecoder extends ByteToMessageDecoder {
 
     private boolean decodeData(ByteBuf in, List<Object> out) {
         int frameLength = pendingLineLength + pendingDataLength + 2;
-        if (in.readableBytes() < frameLength) return false;
+        if (in.readableBytes() < frameLength) {
+            awaiting(frameLength - in.readableBytes()); // a large value is put together without copying
+            return false;
+        }
         int start = in.readerIndex();
         int dataEnd = start + pendingLineLength + pendingDataLength;
         if (in.getByte(dataEnd) != '\r' || in.getByte(dataEnd + 1) != '\n') {

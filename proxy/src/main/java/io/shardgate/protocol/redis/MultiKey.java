@@ -1,10 +1,12 @@
 package io.shardgate.protocol.redis;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.shardgate.backend.FailureReasons;
 import io.shardgate.protocol.ClientContext;
 import io.shardgate.protocol.Fragments;
+import io.shardgate.protocol.LargeFrameDecoder;
 import io.shardgate.protocol.MergedReply;
 import io.shardgate.protocol.PartPlan;
 import io.shardgate.protocol.ReplyWaiter;
@@ -70,9 +72,12 @@ final class MultiKey extends Fragments {
         }
     }
 
-    /** {@code *<n>\r\n} then the command name as the client spelled it, then this part's keys (and values). */
+    /**
+     * {@code *<n>\r\n} then the command name as the client spelled it, then this part's keys (and values). A
+     * small part is copied into one buffer; in a large one (an MSET of big values) each large argument is a
+     * retained slice of the client's request, so a value is never copied on its way through.
+     */
     private ByteBuf buildPart(int part) {
-        ByteBuf frame = request.frame;
         int step = request.keyStep();
         int argc = 1 + keysInPart[part] * step;
         int size = 16 + bulkSize(request.argLength(0));
@@ -80,29 +85,61 @@ final class MultiKey extends Fragments {
             if (partOfKey[k] != part) continue;
             for (int j = 0; j < step; j++) size += bulkSize(request.argLength(request.keyArg(k) + j));
         }
-        ByteBuf out = context.alloc().directBuffer(size);
-        out.writeByte('*');
-        RespReplies.writeDecimal(out, argc);
-        out.writeByte('\r').writeByte('\n');
-        writeArg(out, frame, 0);
+        PartWriter out = size <= MergedReply.COPY_LIMIT
+                ? new PartWriter(context.alloc(), context.alloc().directBuffer(size), null)
+                : new PartWriter(context.alloc(), context.alloc().directBuffer(256),
+                        context.alloc().compositeDirectBuffer(2 * argc + 2));
+        out.small.writeByte('*');
+        RespReplies.writeDecimal(out.small, argc);
+        out.small.writeByte('\r').writeByte('\n');
+        writeArg(out, 0);
         for (int k = 0; k < partOfKey.length; k++) {
             if (partOfKey[k] != part) continue;
-            for (int j = 0; j < step; j++) writeArg(out, frame, request.keyArg(k) + j);
+            for (int j = 0; j < step; j++) writeArg(out, request.keyArg(k) + j);
         }
-        return out;
+        return out.finish();
+    }
+
+    /** A part being written: into {@code small} alone, or, for a large part, into a composite of pieces. */
+    private static final class PartWriter {
+        private final ByteBufAllocator alloc;
+        private final CompositeByteBuf pieces;
+        ByteBuf small;
+
+        PartWriter(ByteBufAllocator alloc, ByteBuf small, CompositeByteBuf pieces) {
+            this.alloc = alloc;
+            this.small = small;
+            this.pieces = pieces;
+        }
+
+        void append(ByteBuf from, int offset, int length) {
+            if (pieces == null || length < LargeFrameDecoder.LARGE) {
+                small.writeBytes(from, offset, length);
+                return;
+            }
+            pieces.addComponent(true, small);
+            pieces.addComponent(true, from.retainedSlice(offset, length));
+            small = alloc.directBuffer(64);
+        }
+
+        ByteBuf finish() {
+            if (pieces == null) return small;
+            pieces.addComponent(true, small);
+            return pieces;
+        }
     }
 
     private static int bulkSize(int length) {
         return 1 + RespReplies.decimalLength(length) + 2 + length + 2;
     }
 
-    private void writeArg(ByteBuf out, ByteBuf frame, int arg) {
+    private void writeArg(PartWriter out, int arg) {
         int length = request.argLength(arg);
-        out.writeByte('$');
-        RespReplies.writeDecimal(out, length);
-        out.writeByte('\r').writeByte('\n');
-        out.writeBytes(frame, request.argOffset(arg), length);
-        out.writeByte('\r').writeByte('\n');
+        out.small.writeByte('$');
+        RespReplies.writeDecimal(out.small, length);
+        out.small.writeByte('\r').writeByte('\n');
+        out.append(request.frame, request.argOffset(arg), length);
+        out.small.writeByte('\r').writeByte('\n');
     }
 
 

@@ -145,7 +145,12 @@ public final class RedisProtocol implements ProxyProtocol {
         List<Handshake> steps = new ArrayList<>(2);
         if (password != null) {
             ByteBuf auth = command(alloc, "AUTH".getBytes(StandardCharsets.US_ASCII), password);
-            steps.add(new Handshake(auth, reply -> expectOk(reply, "AUTH")));
+            // a client whose requests fail because the server refused the proxy's password is told, as the
+            // server itself would tell it, that authentication is required, and why
+            steps.add(new Handshake(auth, reply -> {
+                String problem = expectOk(reply, "AUTH");
+                return problem == null ? null : "Authentication required: " + problem;
+            }));
         }
         if (db != 0) {
             ByteBuf select = command(alloc, "SELECT".getBytes(StandardCharsets.US_ASCII),

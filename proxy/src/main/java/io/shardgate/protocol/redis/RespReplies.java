@@ -11,8 +11,8 @@ final class RespReplies {
     static final ByteBuf PONG = constant("+PONG\r\n");
     static final ByteBuf NOAUTH = constant("-NOAUTH Authentication required.\r\n");
     static final ByteBuf WRONGPASS = constant("-WRONGPASS invalid username-password pair or user is disabled.\r\n");
-    static final ByteBuf NO_PASSWORD = constant("-ERR AUTH <password> called without any password configured for "
-            + "the default user. Are you sure your configuration is correct?\r\n");
+    /** What redis answered an AUTH when it had no password (before 6.0 reworded it); twemproxy's tests expect it. */
+    static final ByteBuf NO_PASSWORD = constant("-ERR Client sent AUTH, but no password is set\r\n");
     static final ByteBuf NOT_AN_INTEGER = constant("-ERR value is not an integer or out of range\r\n");
     static final ByteBuf SYNTAX = constant("-ERR syntax error\r\n");
 

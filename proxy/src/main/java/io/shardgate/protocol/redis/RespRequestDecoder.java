@@ -3,7 +3,7 @@ package io.shardgate.protocol.redis;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.ByteToMessageDecoder;
+import io.shardgate.protocol.LargeFrameDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,7 +19,7 @@ import java.util.List;
  * commands, wrong arities, and protocol errors (after which the client is disconnected, as by redis). The
  * client's authentication state lives here, since requests are decoded in the order they are answered.
  */
-final class RespRequestDecoder extends ByteToMessageDecoder {
+final class RespRequestDecoder extends LargeFrameDecoder {
     /** A {@code *<n>} or {@code $<len>} line, CRLF included, is never longer than this. */
     static final int MAX_HEADER = 24;
     private static final int UNSET = -1;
@@ -55,6 +55,7 @@ final class RespRequestDecoder extends ByteToMessageDecoder {
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         ByteBufAllocator alloc = ctx.alloc();
+        awaiting(0);
         for (;;) {
             boolean progressed = switch (phase) {
                 case START -> start(alloc, in, out);
@@ -84,6 +85,7 @@ final class RespRequestDecoder extends ByteToMessageDecoder {
         if (n == Long.MIN_VALUE || n > limits.maxArrayLength()) {
             return protocolError(alloc, in, out, "invalid multibulk length");
         }
+        if (n < -1) return protocolError(alloc, in, out, "invalid multibulk length");
         if (n <= 0) { // redis ignores an empty or null array
             in.readerIndex(eol + 1);
             return true;
@@ -120,7 +122,11 @@ final class RespRequestDecoder extends ByteToMessageDecoder {
     private boolean bulkData(ByteBufAllocator alloc, ByteBuf in, List<Object> out) {
         int start = in.readerIndex();
         int dataStart = start + parsed;
-        if ((long) in.writerIndex() - dataStart < (long) bulkLength + 2) return false;
+        long missing = (long) dataStart + bulkLength + 2 - in.writerIndex();
+        if (missing > 0) {
+            awaiting(missing); // a large argument is put together without copying
+            return false;
+        }
         int dataEnd = dataStart + bulkLength;
         if (in.getByte(dataEnd) != '\r' || in.getByte(dataEnd + 1) != '\n') {
             return protocolError(alloc, in, out, "bulk data not followed by CRLF");
@@ -167,6 +173,10 @@ final class RespRequestDecoder extends ByteToMessageDecoder {
         scanned = 0;
         if (eol - start > limits.maxInlineBytes()) return protocolError(alloc, in, out, "too big inline request");
         int lineEnd = eol > start && in.getByte(eol - 1) == '\r' ? eol - 1 : eol;
+        if (lineEnd == start) {
+            // redis ignores a bare newline, but no client sends one: it is a stream out of step (nutcracker closes)
+            return protocolError(alloc, in, out, "empty request line");
+        }
         List<byte[]> words = InlineSplitter.split(in, start, lineEnd);
         if (words == null) return protocolError(alloc, in, out, "unbalanced quotes in request");
         in.readerIndex(eol + 1);
@@ -226,7 +236,9 @@ final class RespRequestDecoder extends ByteToMessageDecoder {
             RedisCommand command = RedisCommands.lookup(buf, args[0], args[1]);
             if (command == null) return reply(unknownCommand(alloc, buf));
             validated = command;
-            if (!command.arityAccepts(argc)) return reply(wrongArity(alloc, command));
+            if (!command.arityAccepts(argc)) {
+                return command.keyStep > 1 ? pairsOutOfStep(alloc, command) : reply(wrongArity(alloc, command));
+            }
             if (!authenticated && command.local != RedisCommand.Local.AUTH && command.local != RedisCommand.Local.QUIT
                     && command.local != RedisCommand.Local.HELLO) {
                 return reply(RespReplies.of(RespReplies.NOAUTH));
@@ -284,9 +296,18 @@ final class RespRequestDecoder extends ByteToMessageDecoder {
         }
         if (command.streams) return checkStreams(alloc, command, buf);
         if (command.keyStep > 1 && command.lastKey < 0 && (argc - command.firstKey) % command.keyStep != 0) {
-            return reply(wrongArity(alloc, command));
+            return pairsOutOfStep(alloc, command);
         }
         return null;
+    }
+
+    /**
+     * MSET's arguments come in key-value pairs: a count that breaks them is a stream out of step (nutcracker's
+     * parser closes the client for it), not just a wrong argument count.
+     */
+    private static LocalReply pairsOutOfStep(ByteBufAllocator alloc, RedisCommand command) {
+        return new LocalReply(RespReplies.error(alloc, "ERR Protocol error: wrong number of arguments for '"
+                + command.name + "' command"), LocalReply.Then.PROTOCOL_ERROR);
     }
 
     /** XREAD [COUNT n] [BLOCK ms] STREAMS key... id..., XREADGROUP GROUP g c [COUNT n] [BLOCK ms] [NOACK] STREAMS. */

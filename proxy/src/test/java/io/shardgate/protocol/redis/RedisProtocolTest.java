@@ -175,7 +175,7 @@ class RedisProtocolTest {
         ByteBuf ok = buf("+OK\r\n");
         ByteBuf wrong = buf("-WRONGPASS nope\r\n");
         assertThat(steps.get(0).check().apply(ok)).isNull();
-        assertThat(steps.get(0).check().apply(wrong)).isEqualTo("AUTH to server failed: WRONGPASS nope");
+        assertThat(steps.get(0).check().apply(wrong)).isEqualTo("Authentication required: AUTH to server failed: WRONGPASS nope");
         assertThat(steps.get(1).check().apply(wrong)).isEqualTo("SELECT 12 to server failed: WRONGPASS nope");
         ok.release();
         wrong.release();
