@@ -10,20 +10,23 @@
 # platform: a Debian JDK's image also wants the system's libz). DIR/runtime-size.txt records the sizes.
 set -euo pipefail
 
-# Which modules: what jdeps finds the jar's classes using, less the modules that only code shardgate never runs
-# reaches. Every module jdeps reports must be in one of the two lists, so a new dependency that needs another module
-# fails this build instead of failing at run time in the image.
+# Which modules: what jdeps finds the jar's classes using (every module, not --print-module-deps' reduced set, in
+# which java.sql stands for java.xml too), less the modules only code that shardgate never runs reaches. Every
+# module jdeps reports must be in one of the two lists, so a new dependency that needs another module fails this
+# build instead of failing at run time in the image.
 NEEDED=(
     java.base
+    java.logging      # java.util.logging: jackson-databind and Netty's fallback logger refer to it (0.1 MB)
     java.management   # the -d daemon's JVM arguments (RuntimeMXBean), Prometheus JVM metrics
-    jdk.management    # Prometheus JVM metrics (com.sun.management: GC notifications, process CPU)
+    java.naming       # logback registers its JNDI handlers when logging starts (unused, but loaded)
+    java.xml          # logback's configuration machinery (SAX), loaded when logging starts
     jdk.httpserver    # --admin-port: /metrics and /health
+    jdk.management    # Prometheus JVM metrics (com.sun.management: GC notifications, process CPU)
     jdk.unsupported   # sun.misc.Signal (SIGHUP, SIGTTIN, SIGTTOU), Netty's Unsafe access
 )
 UNUSED=(
     java.desktop      # java.beans introspection in SnakeYAML and jackson-databind: the config is read as a tree
     java.sql          # jackson-databind's java.sql date types: never (de)serialized
-    java.naming       # logback's JNDI lookups and context selectors: logging is configured in code
 )
 
 jdk="" jar="" version="" man="" out=""
@@ -48,9 +51,10 @@ for tool in jdeps jlink; do
     [ -x "$jdk/bin/$tool" ] || { echo "build-runtime.sh: $jdk/bin/$tool not found: build with a JDK" >&2; exit 1; }
 done
 
-reported=$("$jdk/bin/jdeps" --ignore-missing-deps --multi-release 17 --print-module-deps "$jar")
+# --list-deps prints "java.base/sun.security.x509" for a use of a module's internals: the module is what counts
+reported=$("$jdk/bin/jdeps" --ignore-missing-deps --multi-release 17 --list-deps "$jar" | sed 's|^ *||; s|/.*||' | sort -u)
 unknown=()
-for m in ${reported//,/ }; do
+for m in $reported; do
     [[ " ${NEEDED[*]} ${UNUSED[*]} " == *" $m "* ]] || unknown+=("$m")
 done
 if [ ${#unknown[@]} -gt 0 ]; then
@@ -78,6 +82,10 @@ ln -s ../bin/shardgate "$stage/$name/compat/nutcracker"
 install -m 0644 "$repo/conf/shardgate.yml" "$stage/$name/conf/shardgate.yml"
 install -m 0644 "$man" "$stage/$name/man/shardgate.8"
 install -m 0644 "$repo/README.md" "$stage/$name/README.md"
+
+# the image runs the jar and reads a config (scripts/package-test.sh runs it serving, with no JDK installed)
+check=$("$stage/$name/bin/shardgate" -t -c "$stage/$name/conf/shardgate.yml" 2>&1) \
+    || { echo "build-runtime.sh: the image cannot check a config: $check" >&2; exit 1; }
 
 tarball=$out/$name-linux-$arch.tar.gz
 # the same bytes for the same inputs: names sorted, owner root, one timestamp (SOURCE_DATE_EPOCH, else the last
