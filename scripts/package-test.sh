@@ -111,7 +111,7 @@ wait_listening() {
 mc() {
     local port=$1 last=$2 fd line reply=""
     shift 2
-    exec {fd}<>"/dev/tcp/127.0.0.1/$port"
+    exec {fd}<>"/dev/tcp/127.0.0.1/$port" || { echo "(nothing accepts on 127.0.0.1:$port)"; return 0; }
     # shellcheck disable=SC2059 # the format is the request
     printf "$@" >&"$fd"
     while IFS= read -r -t 5 line <&"$fd"; do
@@ -125,7 +125,7 @@ mc() {
 # What a listener answers to a connection without a request (the stats port), or to an HTTP GET of $2.
 read_port() {
     local fd
-    exec {fd}<>"/dev/tcp/127.0.0.1/$1"
+    exec {fd}<>"/dev/tcp/127.0.0.1/$1" || { echo "(nothing accepts on 127.0.0.1:$1)"; return 0; }
     [ -n "${2:-}" ] && printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$2" >&"$fd"
     timeout 10 cat <&"$fd" || true
     exec {fd}>&-
