@@ -313,7 +313,7 @@ else
     for d in $(unit_values StateDirectory); do install -d -o shardgate -g shardgate -m 0755 "/var/lib/$d"; done
     for d in $(unit_values RuntimeDirectory); do install -d -o shardgate -g shardgate -m 0755 "/run/$d"; done
     while IFS= read -r pre; do
-        ( run_as_unit "$pre" ) > "$work/execstartpre.log" 2>&1 \
+        ( run_as_unit "$pre" ) < /dev/null > "$work/execstartpre.log" 2>&1 \
             || { cat "$work/execstartpre.log" >&2; fail "ExecStartPre=$pre"; }
         grep -q 'syntax is ok' "$work/execstartpre.log" || fail "ExecStartPre said: $(cat "$work/execstartpre.log")"
     done < <(unit_values ExecStartPre)
