@@ -220,7 +220,8 @@
     var f = cell(tr, "failures", "n" + (s.recent_failures > 0 ? " bad" : ""), s.failures.toLocaleString("en-US"),
       "failures");
     f.title = s.recent_failures + " in the last 10 s; " + s.consecutive_failures + " in a row";
-    cell(tr, "ejection", "wide note", ejection(s, pool, now), "ejection");
+    cell(tr, "ejection", "wide note" + (s.state === "up" && !s.last_ejected_at ? " empty" : ""),
+      ejection(s, pool, now), "ejection");
     cell(tr, "last 5 min", "wide", sparkline(s.history), "spark");
     return tr;
   }
