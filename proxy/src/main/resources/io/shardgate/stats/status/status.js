@@ -62,13 +62,13 @@
     var d = new Date(ms);
     return d.getFullYear() + "-" + ("0" + (d.getMonth() + 1)).slice(-2) + "-" + ("0" + d.getDate()).slice(-2);
   }
-  function badge(state) {
+  function badge(state, word) {
     var s = STATES[state] || STATES.up;
     var b = el("span", "badge " + state);
     var icon = el("span", null, s.icon);
     icon.setAttribute("aria-hidden", "true");
     b.appendChild(icon);
-    b.appendChild(document.createTextNode(" " + s.word));
+    b.appendChild(document.createTextNode(" " + (word || s.word)));
     return b;
   }
 
@@ -82,20 +82,18 @@
     });
     var node = document.getElementById("summary");
     clear(node);
+    var where = total + " servers in " + report.pools.length + (report.pools.length === 1 ? " pool" : " pools");
     if (ejected === 0 && failing === 0) {
-      node.appendChild(badge("up"));
-      node.appendChild(document.createTextNode(" all " + total + " servers up in " + report.pools.length
-        + (report.pools.length === 1 ? " pool" : " pools")));
+      node.appendChild(badge("up", "all up"));
+      node.appendChild(document.createTextNode(" " + where));
       return;
     }
-    if (ejected > 0) {
-      node.appendChild(badge("ejected"));
-      node.appendChild(document.createTextNode(" " + ejected + " of " + total + " ejected "));
-    }
+    if (ejected > 0) node.appendChild(badge("ejected", ejected + " ejected"));
     if (failing > 0) {
-      node.appendChild(badge("failing"));
-      node.appendChild(document.createTextNode(" " + failing + " of " + total + " failing"));
+      if (ejected > 0) node.appendChild(document.createTextNode(" "));
+      node.appendChild(badge("failing", failing + " failing"));
     }
+    node.appendChild(document.createTextNode(" of " + where));
   }
 
   function processCard(report) {
