@@ -28,7 +28,6 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-ORIG_ARGS="$*"
 NOTE=""
 ROUNDS=3
 DURATION=10
@@ -523,7 +522,9 @@ printf 'workload\ttarget\tops\tp50_us\tp99_us\tp999_us\tcpu_s_per_m_req\trss_mb\
 # ---------------------------------------------------------------------------------------------------------------
 # the plots, from the same medians
 LOAD_END=$(cut -d' ' -f1 /proc/loadavg)
-SUBTITLE="scripts/bench.sh ${ORIG_ARGS:-(defaults)} on $(date +%Y-%m-%d), shardgate $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?'): $ROUNDS round(s) x ${DURATION} s, medians. $(nproc) cores shared by the load generator, the proxies and the backends; 1-min load average $LOAD_START at the start, $LOAD_END at the end.${NOTE:+ $NOTE}"
+RUN_ARGS="--rounds $ROUNDS --duration $DURATION --warmup $WARMUP${WORKLOADS:+ --workloads $WORKLOADS}"
+[[ $REDIS == 0 ]] && RUN_ARGS+=" --no-redis"
+SUBTITLE="scripts/bench.sh $RUN_ARGS on $(date +%Y-%m-%d), shardgate $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?') with $SG_THREADS worker(s); medians. $(nproc) cores shared by the load generator, the proxies and the backends; 1-min load average $LOAD_START at the start, $LOAD_END at the end.${NOTE:+ $NOTE}"
 PLOTS=()
 if plot_out=$(java -Xmx512m -Djava.awt.headless=true -cp "$JAR" io.shardgate.bench.report.BenchPlots \
     --medians "$MEDIANS" --out-dir "$RUN_DIR" --stem report --subtitle "$SUBTITLE" 2>"$RUN_DIR/plots.err"); then

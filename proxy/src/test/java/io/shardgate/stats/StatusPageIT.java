@@ -150,8 +150,8 @@ class StatusPageIT {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
         assertThat(page.headers().firstValue("Content-Security-Policy")).hasValue(StatusPage.CONTENT_SECURITY_POLICY);
-        assertThat(page.body()).contains("<link rel=\"stylesheet\" href=\"/status.css\">",
-                "<script src=\"/status.js\" defer></script>");
+        assertThat(page.body()).contains("<link rel=\"stylesheet\" href=\"status.css\">",
+                "<script src=\"status.js\" defer></script>");
         assertThat(fixture.http("/index.html").body()).isEqualTo(page.body());
         for (String[] asset : new String[][] {{"/status.js", "text/javascript; charset=utf-8"},
                 {"/status.css", "text/css; charset=utf-8"}, {"/favicon.svg", "image/svg+xml"}}) {

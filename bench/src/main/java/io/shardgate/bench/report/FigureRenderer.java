@@ -9,6 +9,7 @@ import java.awt.Paint;
 import java.awt.RenderingHints;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
 import java.util.List;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
@@ -37,7 +38,8 @@ final class FigureRenderer {
     static final int PANEL_HEIGHT = 220;
     static final int COLUMNS = 4;
     private static final int MARGIN = 16;
-    private static final int HEADER = 100;
+    /** Above the panels: the title, the unit line, then the subtitle's lines. */
+    private static final int HEADER_BASE = 72;
     private static final int FOOTER = 40;
     private static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 19);
     private static final Font TEXT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
@@ -51,7 +53,9 @@ final class FigureRenderer {
         int columns = Math.max(1, Math.min(COLUMNS, workloads.size()));
         int rows = Math.max(1, (workloads.size() + columns - 1) / columns);
         int width = 2 * MARGIN + columns * PANEL_WIDTH;
-        int height = HEADER + rows * PANEL_HEIGHT + FOOTER;
+        List<String> subtitleLines = wrap(subtitle, width - 2 * MARGIN);
+        int header = HEADER_BASE + subtitleLines.size() * lineHeight();
+        int height = header + rows * PANEL_HEIGHT + FOOTER;
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
@@ -65,10 +69,12 @@ final class FigureRenderer {
             g.setFont(TEXT);
             g.setColor(new Color(0x4a5565));
             g.drawString(metric.unit, MARGIN, MARGIN + 40);
-            drawWrapped(g, subtitle, MARGIN, MARGIN + 58, width - 2 * MARGIN);
+            for (int i = 0; i < subtitleLines.size(); i++) {
+                g.drawString(subtitleLines.get(i), MARGIN, MARGIN + 58 + i * lineHeight());
+            }
             for (int i = 0; i < workloads.size(); i++) {
                 int x = MARGIN + (i % columns) * PANEL_WIDTH;
-                int y = HEADER + (i / columns) * PANEL_HEIGHT;
+                int y = header + (i / columns) * PANEL_HEIGHT;
                 panel(metric, table, workloads.get(i)).draw(g,
                         new Rectangle2D.Double(x, y, PANEL_WIDTH - 8, PANEL_HEIGHT - 8));
             }
@@ -104,10 +110,10 @@ final class FigureRenderer {
         values.setTickLabelFont(TICKS);
         values.setUpperMargin(0.18);
         values.setAutoRangeIncludesZero(true);
-        values.setNumberFormatOverride(metric.format());
         CategoryAxis targets = new CategoryAxis();
         targets.setTickLabelFont(TICKS);
         targets.setCategoryMargin(0.25);
+        targets.setMaximumCategoryLabelLines(2); // "nutcracker (n/a)"
         CategoryPlot plot = new CategoryPlot(data, targets, values, bars);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setOutlineVisible(false);
@@ -134,21 +140,35 @@ final class FigureRenderer {
         }
     }
 
-    /** Text in as many lines as {@code width} needs, breaking between words. */
-    private static void drawWrapped(Graphics2D g, String text, int x, int baseline, int width) {
-        FontMetrics m = g.getFontMetrics();
+    /** {@code text} in as many lines of {@link #TEXT} as {@code width} needs, broken between words. */
+    static List<String> wrap(String text, int width) {
+        FontMetrics m = metrics();
+        List<String> lines = new ArrayList<>();
         StringBuilder line = new StringBuilder();
-        int y = baseline;
         for (String word : text.split(" ")) {
+            if (word.isEmpty()) continue;
             String next = line.length() == 0 ? word : line + " " + word;
             if (m.stringWidth(next) > width && line.length() > 0) {
-                g.drawString(line.toString(), x, y);
-                y += m.getHeight();
+                lines.add(line.toString());
                 line = new StringBuilder(word);
             } else {
                 line = new StringBuilder(next);
             }
         }
-        if (line.length() > 0) g.drawString(line.toString(), x, y);
+        if (line.length() > 0) lines.add(line.toString());
+        return lines;
+    }
+
+    private static int lineHeight() {
+        return metrics().getHeight();
+    }
+
+    private static FontMetrics metrics() {
+        Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+        try {
+            return g.getFontMetrics(TEXT);
+        } finally {
+            g.dispose();
+        }
     }
 }

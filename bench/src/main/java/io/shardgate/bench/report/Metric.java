@@ -9,10 +9,10 @@ enum Metric {
     THROUGHPUT("throughput", "Throughput", "operations per second (a multi-key get counts once), higher is better",
             MedianTable.Row::ops, "#,##0"),
     P99("p99", "p99 latency", "milliseconds, lower is better",
-            r -> r.p99Micros() == null ? null : r.p99Micros() / 1000, "0.00"),
+            r -> r.p99Micros() == null || !completed(r) ? null : r.p99Micros() / 1000, "#,##0.##"),
     CPU("cpu-per-request", "CPU per request",
             "microseconds of CPU per request: the proxy's (for direct, the backend's own), lower is better",
-            MedianTable.Row::cpuSecondsPerMillion, "0.0");
+            r -> completed(r) ? r.cpuSecondsPerMillion() : null, "#,##0.#");
 
     /** The PNG's name after the report's stem: {@code report-throughput.png}. */
     final String fileSuffix;
@@ -27,6 +27,11 @@ enum Metric {
         this.unit = unit;
         this.value = value;
         this.format = format;
+    }
+
+    /** A run that completed no request has no latency or cost to show (its p99 reads 0). */
+    private static boolean completed(MedianTable.Row r) {
+        return r.ops() != null && r.ops() > 0;
     }
 
     /** The row's figure in this metric's unit, or null when it has none. */

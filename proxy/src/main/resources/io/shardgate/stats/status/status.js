@@ -1,4 +1,5 @@
-// shardgate status page: polls /status.json (same origin) every second and redraws. No framework, no build step.
+// shardgate status page: polls status.json (same origin, relative, so the page also works behind a reverse proxy
+// under a sub-path) every second and redraws. No framework, no build step.
 // Every text from the proxy goes in through textContent, never as HTML.
 "use strict";
 (function () {
@@ -323,7 +324,7 @@
   function poll() {
     var ctl = typeof AbortController === "function" ? new AbortController() : null;
     var timer = setTimeout(function () { if (ctl) ctl.abort(); }, TIMEOUT_MS);
-    fetch("/status.json", { cache: "no-store", signal: ctl ? ctl.signal : undefined })
+    fetch("status.json", { cache: "no-store", signal: ctl ? ctl.signal : undefined })
       .then(function (r) {
         if (!r.ok) throw new Error("HTTP " + r.status);
         return r.json();
