@@ -31,12 +31,14 @@ import java.util.function.Predicate;
  * Two pools of real memcached behind shardgate with its admin listener on loopback, for the status page's tests:
  * {@code alpha} (three named servers, ketama, ejects a server at its first failure for 30 s) and {@code beta} (two
  * servers, modula over murmur, no auto-eject). Every listener is on a real free port, so the page shows real
- * addresses.
+ * addresses. The request timeout is long (5 s), so a busy machine's slow reply never ejects a server behind the
+ * test's back; a killed server's connections fail at once anyway.
  */
 final class StatusFixture implements AutoCloseable {
     static final String ALPHA = "alpha";
     static final String BETA = "beta";
     static final long RETRY_MS = 30_000;
+    static final long TIMEOUT_MS = 5_000;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<MemcachedServer> alpha = new ArrayList<>();
@@ -53,10 +55,10 @@ final class StatusFixture implements AutoCloseable {
             for (int i = 0; i < alpha.size(); i++) a.add(new ServerConfig("127.0.0.1", alpha.get(i).port(), 1, names[i]));
             List<ServerConfig> b = beta.stream().map(s -> new ServerConfig("127.0.0.1", s.port(), 1, null)).toList();
             PoolConfig alphaPool = new PoolConfig(ALPHA, ListenAddress.tcp("127.0.0.1", FreePorts.next()),
-                    HashKind.FNV1A_64, null, DistributionKind.KETAMA, 1_000, 512, 0, false, null, 0, true, true, 1,
+                    HashKind.FNV1A_64, null, DistributionKind.KETAMA, TIMEOUT_MS, 512, 0, false, null, 0, true, true, 1,
                     RETRY_MS, 1, false, a);
             PoolConfig betaPool = new PoolConfig(BETA, ListenAddress.tcp("127.0.0.1", FreePorts.next()),
-                    HashKind.MURMUR, null, DistributionKind.MODULA, 1_000, 512, 0, false, null, 0, true, false, 1,
+                    HashKind.MURMUR, null, DistributionKind.MODULA, TIMEOUT_MS, 512, 0, false, null, 0, true, false, 1,
                     RETRY_MS, 2, false, b);
             config = new ProxyConfig(Path.of("status-test.yml"), List.of(alphaPool, betaPool));
             proxy = ShardGateServer.start(config, ServerSettings.defaults().withWorkers(2).withStats(0, 30_000)
