@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Compares shardgate, nutcracker (twemproxy) and a direct memcached connection in one interleaved run.
 #
-#   scripts/bench.sh [--rounds N] [--duration S] [--warmup S] [--quick] [--out FILE]
+#   scripts/bench.sh [--rounds N] [--duration S] [--warmup S] [--quick] [--out FILE] [--note TEXT]
 #                    [--workloads a,b,...] [--no-redis] [--sg-threads N] [--client-threads N] [--list]
 #
 # Starts 4 memcached backends (1 thread, -m 256 each), nutcracker and shardgate with the same pool config
@@ -9,6 +9,12 @@
 # physical reference), nutcracker, shardgate -- interleaved A B C, A B C for R rounds. Prints medians as a markdown
 # table (also written to --out FILE). Then redis-benchmark SET, GET and MGET rows against direct redis, nutcracker and
 # shardgate with a redis pool of 4 redis-servers.
+#
+# Next to the tables it draws three PNG plots of the same medians (throughput, p99, CPU per request; a panel per
+# workload, a bar per target; JFreeChart, from the bench jar): STEM-throughput.png, STEM-p99.png and
+# STEM-cpu-per-request.png, where STEM is "report" in the run directory and FILE's name without .md beside --out FILE.
+# Each plot's subtitle says how the run was made, on how many cores and under what load average; --note TEXT adds to
+# it (e.g. "machine shared with other builds").
 #
 # shardgate is started as `bin/shardgate -c FILE -s STATS_PORT -p PID_FILE --threads N` from the repository root;
 # when the launcher is missing, fails, or the port does not open within SG_START_TIMEOUT seconds (default 15), its
@@ -22,6 +28,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+NOTE=""
 ROUNDS=3
 DURATION=10
 WARMUP=2
@@ -49,7 +56,7 @@ ALL_WORKLOADS=(
 )
 TARGETS=(direct nutcracker shardgate)
 
-usage() { sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; }
 die() { echo "bench.sh: $*" >&2; exit 2; }
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
@@ -60,6 +67,7 @@ while [[ $# -gt 0 ]]; do
     --warmup) WARMUP=$2; shift 2 ;;
     --quick) QUICK=1; shift ;;
     --out) OUT=$2; shift 2 ;;
+    --note) NOTE=$2; shift 2 ;;
     --workloads) WORKLOADS=$2; shift 2 ;;
     --no-redis) REDIS=0; shift ;;
     --sg-threads) SG_THREADS=$2; shift 2 ;;
@@ -319,6 +327,7 @@ run_workload() {
 }
 
 START=$(date +%s)
+LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
 for w in "${SELECTED[@]}"; do
   IFS='|' read -r name what args <<<"$w"
   for round in $(seq 1 "$ROUNDS"); do
@@ -451,6 +460,9 @@ fmt_num() { [[ $1 == - ]] && echo "—" || awk -v v="$1" -v d="$2" 'BEGIN { prin
 ratio() { [[ $1 == - || $2 == - ]] && echo "n/a" || awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2f", a / b }'; }
 
 REPORT="$RUN_DIR/report.md"
+# the medians of the tables, for the plots: workload target ops p50_us p99_us p999_us cpu_s_per_m_req rss_mb status
+MEDIANS="$RUN_DIR/medians.tsv"
+printf 'workload\ttarget\tops\tp50_us\tp99_us\tp999_us\tcpu_s_per_m_req\trss_mb\tstatus\n' >"$MEDIANS"
 {
   echo "## shardgate vs nutcracker vs direct memcached — $(date +%Y-%m-%d)"
   echo
@@ -470,6 +482,8 @@ REPORT="$RUN_DIR/report.md"
     IFS='|' read -r name what <<<"$row"
     for target in "${TARGETS[@]}"; do
       read -r ops p50 p99 p999 cpu rss err runs idle_closed gen retrans status <<<"$(stats "$name" "$target")"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$target" "$ops" "$p50" "$p99" "$p999" "$cpu" "$rss" \
+        "$status" >>"$MEDIANS"
       [[ $idle_closed != 0 ]] && err="$err ($idle_closed idle conns closed by the server)"
       S[$name,$target]="$ops $p50 $p99 $p999 $cpu $rss"
       label=$target
@@ -505,9 +519,43 @@ REPORT="$RUN_DIR/report.md"
   echo "For \"direct\", the CPU and RSS columns are memcached's (redis-server's) own, for reference; for the proxies, the proxy process's. Raw results: \`${RESULTS#"$ROOT"/}\`."
 } >"$REPORT"
 
+# ---------------------------------------------------------------------------------------------------------------
+# the plots, from the same medians
+LOAD_END=$(cut -d' ' -f1 /proc/loadavg)
+RUN_ARGS="--rounds $ROUNDS --duration $DURATION --warmup $WARMUP${WORKLOADS:+ --workloads $WORKLOADS}"
+[[ $REDIS == 0 ]] && RUN_ARGS+=" --no-redis"
+SUBTITLE="scripts/bench.sh $RUN_ARGS on $(date +%Y-%m-%d), shardgate $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?') with $SG_THREADS worker(s); medians. $(nproc) cores shared by the load generator, the proxies and the backends; 1-min load average $LOAD_START at the start, $LOAD_END at the end.${NOTE:+ $NOTE}"
+PLOTS=()
+if plot_out=$(java -Xmx512m -Djava.awt.headless=true -cp "$JAR" io.shardgate.bench.report.BenchPlots \
+    --medians "$MEDIANS" --out-dir "$RUN_DIR" --stem report --subtitle "$SUBTITLE" 2>"$RUN_DIR/plots.err"); then
+  mapfile -t PLOTS <<<"$plot_out"
+else
+  log "plots FAILED, see $RUN_DIR/plots.err"
+fi
+# plots_section STEM: the markdown that embeds the plots named STEM-*.png
+plots_section() {
+  [[ ${#PLOTS[@]} -gt 0 ]] || return 0
+  echo
+  echo "### Plots"
+  echo
+  echo "The medians above, drawn. ${NOTE:+$NOTE }Load average $LOAD_START at the start, $LOAD_END at the end, on $(nproc) cores."
+  echo
+  echo "![throughput per workload]($1-throughput.png)"
+  echo
+  echo "![p99 latency per workload]($1-p99.png)"
+  echo
+  echo "![CPU per request per workload]($1-cpu-per-request.png)"
+}
+plots_section report >>"$REPORT"
+
 cat "$REPORT"
 if [[ -n $OUT ]]; then
-  cp "$REPORT" "$OUT"
-  log "report written to $OUT"
+  out_stem=$(basename "$OUT" .md)
+  out_dir=$(dirname "$OUT")
+  { sed '/^### Plots$/,$d' "$REPORT" | sed '$ { /^$/d }'; plots_section "$out_stem"; } >"$OUT"
+  for f in "${PLOTS[@]}"; do
+    cp "$f" "$out_dir/$out_stem-${f##*/report-}"
+  done
+  log "report written to $OUT${PLOTS[0]:+, plots beside it ($out_stem-*.png)}"
 fi
 log "logs and raw results in $RUN_DIR"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A working sharded setup on this machine: three local memcached servers (127.0.0.1:11211-11213) and
-# shardgate in front of them on 127.0.0.1:22121 with the bundled conf/shardgate.yml. Ctrl-C stops it all.
+# shardgate in front of them on 127.0.0.1:22121 with the bundled conf/shardgate.yml, its live status page on
+# http://127.0.0.1:22223/. Ctrl-C stops it all.
 # Try it from another terminal (bash only, no extra tools):
 #   exec 3<>/dev/tcp/127.0.0.1/22121; printf 'set a 0 0 1\r\n1\r\nget a b\r\n' >&3; timeout 1 cat <&3
 set -euo pipefail
@@ -24,6 +25,7 @@ for port in 11211 11212 11213; do
     pids+=($!)
 done
 echo "memcached on 127.0.0.1:11211, 11212, 11213 (pids ${pids[*]}); shardgate on 127.0.0.1:22121"
-bin/shardgate -c conf/shardgate.yml -v 6 &
+echo "status page: http://127.0.0.1:22223/"
+bin/shardgate -c conf/shardgate.yml -v 6 --admin-port 22223 &
 pids+=($!)
 wait "${pids[-1]}"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real servers the tests and the demo run (memcached, redis-server, nutcracker), libmemcached's
-# conformance suite (memccapable, from libmemcached-tools) and logrotate (for scripts/package-test.sh) with apt-get,
-# only where one is missing. Debian would start a service for each new package; policy-rc.d stops that, so
+# conformance suite (memccapable, from libmemcached-tools), logrotate (for scripts/package-test.sh) and the headless
+# browser the status page's browser test drives (chromium, with Debian's chromedriver) with apt-get, only where one is
+# missing. Debian would start a service for each new package; policy-rc.d stops that, so
 # nothing ends up listening on 11211 or 6379 behind the tests' back.
 set -euo pipefail
 
@@ -10,7 +11,7 @@ have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/usr/
 missing=()
 # program:package
 for need in memcached:memcached redis-server:redis-server nutcracker:nutcracker memccapable:libmemcached-tools \
-    logrotate:logrotate; do
+    logrotate:logrotate chromium:chromium chromedriver:chromium-driver; do
     have "${need%%:*}" || missing+=("${need#*:}")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0

@@ -6,6 +6,7 @@ import io.shardgate.config.PoolConfig;
 import io.shardgate.config.ServerConfig;
 import io.shardgate.protocol.ProxyProtocol;
 import io.shardgate.routing.PoolRouter;
+import io.shardgate.stats.ServerHealth;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -45,6 +46,9 @@ public final class PoolHealth implements AutoCloseable {
     /** Guarded by this: when each server last came back, and how much longer than usual its next ejection lasts. */
     private final long[] readmittedAtNanos;
     private final int[] flapMultiplier;
+    /** Guarded by this: when each server's current ejection began and when it is tried next (epoch ms, 0 if in). */
+    private final long[] ejectedAtMillis;
+    private final long[] retryAtMillis;
     private ExecutorService prober;
 
     public PoolHealth(PoolConfig pool, PoolRouter router, EventExecutor timer, ProxyProtocol.HealthProbe probe) {
@@ -59,6 +63,8 @@ public final class PoolHealth implements AutoCloseable {
         this.readmittedAtNanos = new long[n];
         this.flapMultiplier = new int[n];
         java.util.Arrays.fill(flapMultiplier, 1);
+        this.ejectedAtMillis = new long[n];
+        this.retryAtMillis = new long[n];
     }
 
     /**
@@ -83,6 +89,13 @@ public final class PoolHealth implements AutoCloseable {
         return down.get(server) != 0;
     }
 
+    /** The server's health for the stats (status page, {@code /health}); never called on the request path. */
+    public synchronized ServerHealth state(int server) {
+        boolean out = router.isEjected(server) || isDown(server);
+        if (!out) return ServerHealth.inService(failures.get(server));
+        return new ServerHealth(failures.get(server), true, ejectedAtMillis[server], retryAtMillis[server]);
+    }
+
     private synchronized boolean eject(int server, int count, String reason) {
         long now = System.nanoTime();
         long retryMs = pool.serverRetryTimeoutMs();
@@ -95,6 +108,9 @@ public final class PoolHealth implements AutoCloseable {
         long outMs = retryMs * flapMultiplier[server];
         boolean changed = policy.movesKeys() ? router.eject(server) : down.compareAndSet(server, 0, 1);
         if (!changed) return false;
+        long nowMillis = System.currentTimeMillis();
+        ejectedAtMillis[server] = nowMillis;
+        retryAtMillis[server] = nowMillis + outMs;
         log.warn("pool '{}': server {} ejected after {} consecutive failures (last: {}); retry in {} ms{}",
                 pool.name(), address(server), count, reason, outMs,
                 flapMultiplier[server] > 1 ? " (flapping: " + flapMultiplier[server] + "x the retry timeout)" : "");
@@ -112,6 +128,7 @@ public final class PoolHealth implements AutoCloseable {
                 readmit(server);
             } else {
                 long delay = pool.serverRetryTimeoutMs() * Math.min(1L << Math.min(attempt + 1, 30), MAX_PROBE_BACKOFF);
+                retryingAt(server, System.currentTimeMillis() + delay);
                 log.info("pool '{}': server {} failed its health probe; next probe in {} ms", pool.name(),
                         address(server), delay);
                 timer.schedule(() -> retry(server, attempt + 1), delay, TimeUnit.MILLISECONDS);
@@ -119,9 +136,15 @@ public final class PoolHealth implements AutoCloseable {
         });
     }
 
+    private synchronized void retryingAt(int server, long atMillis) {
+        retryAtMillis[server] = atMillis;
+    }
+
     private synchronized void readmit(int server) {
         boolean changed = policy.movesKeys() ? router.restore(server) : down.compareAndSet(server, 1, 0);
         if (!changed) return;
+        ejectedAtMillis[server] = 0;
+        retryAtMillis[server] = 0;
         readmittedAtNanos[server] = System.nanoTime();
         log.info("pool '{}': server {} is back", pool.name(), address(server));
     }

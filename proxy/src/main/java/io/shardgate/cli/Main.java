@@ -44,6 +44,8 @@ import picocli.CommandLine.Spec;
 public final class Main implements Callable<Integer> {
     static final String DEFAULT_CONF = "conf/nutcracker.yml";
     static final String DEFAULT_STATS_ADDR = "0.0.0.0";
+    /** The admin listener (status page, metrics) shows the whole topology: loopback only unless asked. */
+    static final String DEFAULT_ADMIN_ADDR = "127.0.0.1";
     static final int MBUF_MIN = 512;
     static final int MBUF_MAX = 16_777_216;
 
@@ -100,11 +102,11 @@ public final class Main implements Callable<Integer> {
     String threads;
 
     @Option(names = "--admin-port", paramLabel = "N",
-            description = "set HTTP port for Prometheus /metrics and /health (default: off)")
+            description = "set HTTP port for the status page, Prometheus /metrics and /health (default: off)")
     String adminPort;
 
     @Option(names = "--admin-addr", paramLabel = "S",
-            description = "set HTTP admin ip (default: the stats monitoring ip)")
+            description = "set HTTP admin ip (default: " + DEFAULT_ADMIN_ADDR + ")")
     String adminAddr;
 
     private List<String> originalArgs = List.of();
@@ -234,7 +236,7 @@ public final class Main implements Callable<Integer> {
             admin = numberOrFail(adminPort, "option --admin-port requires a number");
             if (admin < 1 || admin > 65535) fail("option --admin-port value " + admin + " is not a valid port");
         }
-        InetAddress adminAddress = adminAddr != null ? address("--admin-addr", adminAddr) : statsAddress;
+        InetAddress adminAddress = address("--admin-addr", adminAddr != null ? adminAddr : DEFAULT_ADMIN_ADDR);
         if (output != null && output.isEmpty()) fail("option -o requires a file name");
         if (pidFile != null && pidFile.isEmpty()) fail("option -p requires a file name");
         if (confFile.isEmpty()) fail("option -c requires a file name");

@@ -15,6 +15,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.shardgate.backend.PoolHealth;
 import io.shardgate.client.ClientSession;
+import io.shardgate.config.ConfigDigest;
 import io.shardgate.config.ListenAddress;
 import io.shardgate.config.PoolConfig;
 import io.shardgate.config.ProxyConfig;
@@ -23,7 +24,9 @@ import io.shardgate.protocol.memcache.MemcacheProtocol;
 import io.shardgate.protocol.redis.RedisLimits;
 import io.shardgate.protocol.redis.RedisProtocol;
 import io.shardgate.routing.PoolRouter;
+import io.shardgate.stats.ConfigStatus;
 import io.shardgate.stats.PoolFigures;
+import io.shardgate.stats.ProcessInfo;
 import io.shardgate.stats.ServerStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -104,9 +107,11 @@ public final class ShardGateServer implements AutoCloseable {
         }
         try {
             server.stats = ServerStats.start(settings,
-                    pools.stream().map(p -> ServerStats.pool(p.config(), p.protocol(), p.router())).toList(),
+                    pools.stream().map(p -> ServerStats.pool(p.config(), p.protocol(), p.health())).toList(),
                     workers.stream().map(w -> ServerStats.worker(w.loop(), w::statsSample)).toList(),
-                    server.listeners.size(), () -> server.closed.getCount() > 0);
+                    server.listeners.size(), () -> server.closed.getCount() > 0,
+                    new ProcessInfo(transport.name().toLowerCase(java.util.Locale.ROOT),
+                            new ConfigStatus(config.source(), ConfigDigest.of(config))));
         } catch (RuntimeException e) {
             server.close();
             throw e;

@@ -1,6 +1,7 @@
 package io.shardgate.stats;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
@@ -8,7 +9,6 @@ import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -20,9 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP admin listener: {@code GET /metrics} in the Prometheus text format (or OpenMetrics when the scraper
- * asks for it), and {@code GET /health} for load balancers: 200 while the proxy serves, 503 once it is shutting
- * down. One thread serves it, off the workers.
+ * The HTTP admin listener: the live status page ({@code GET /}, its {@code /status.json}, see {@link StatusPage}),
+ * {@code GET /metrics} in the Prometheus text format (or OpenMetrics when the scraper asks for it), and
+ * {@code GET /health} for load balancers: 200 while the proxy serves, 503 once it is shutting down. One thread
+ * serves it, off the workers. Bound to a loopback address, it answers only requests whose {@code Host} names
+ * loopback (see {@link HttpReplies#isLoopbackHost}).
  */
 public final class AdminServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
@@ -33,11 +35,14 @@ public final class AdminServer implements AutoCloseable {
     private final ExpositionFormats formats = ExpositionFormats.init();
     private final StatsAggregator aggregator;
     private final BooleanSupplier serving;
+    private final StatusPage status;
+    private final boolean loopbackOnly;
 
-    private AdminServer(HttpServer http, StatsAggregator aggregator, BooleanSupplier serving) {
+    private AdminServer(HttpServer http, StatsAggregator aggregator, BooleanSupplier serving, ProcessInfo info) {
         this.http = http;
         this.aggregator = aggregator;
         this.serving = serving;
+        this.loopbackOnly = http.getAddress().getAddress().isLoopbackAddress();
         registry.register(new PrometheusCollector(aggregator));
         JvmMetrics.builder().register(registry);
         this.executor = Executors.newSingleThreadExecutor(r -> {
@@ -46,9 +51,11 @@ public final class AdminServer implements AutoCloseable {
             return t;
         });
         http.setExecutor(executor);
-        http.createContext("/metrics", this::metrics);
-        http.createContext("/health", this::health);
-        http.createContext("/", this::notFound);
+        this.status = new StatusPage(aggregator, info);
+        http.createContext("/metrics", guarded(this::metrics));
+        http.createContext("/health", guarded(this::health));
+        http.createContext("/status.json", guarded(this::statusJson));
+        http.createContext("/", guarded(this::pageOrNotFound));
     }
 
     /**
@@ -56,7 +63,8 @@ public final class AdminServer implements AutoCloseable {
      *
      * @param serving false once the proxy is shutting down, which {@code /health} reports as 503
      */
-    public static AdminServer start(InetAddress address, int port, StatsAggregator aggregator, BooleanSupplier serving) {
+    public static AdminServer start(InetAddress address, int port, StatsAggregator aggregator, BooleanSupplier serving,
+            ProcessInfo info) {
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(address, port), 64);
@@ -64,10 +72,10 @@ public final class AdminServer implements AutoCloseable {
             throw new UncheckedIOException("cannot listen for admin HTTP on " + address.getHostAddress() + ":" + port
                     + ": " + e.getMessage(), e);
         }
-        AdminServer server = new AdminServer(http, aggregator, serving);
+        AdminServer server = new AdminServer(http, aggregator, serving, info);
         http.start();
-        log.info("admin HTTP (/metrics, /health) listening on {}:{}", server.address().getAddress().getHostAddress(),
-                server.address().getPort());
+        log.info("admin HTTP (status page /, /metrics, /health) listening on {}:{}",
+                server.address().getAddress().getHostAddress(), server.address().getPort());
         return server;
     }
 
@@ -98,7 +106,7 @@ public final class AdminServer implements AutoCloseable {
                 int servers = pool.config().servers().size();
                 int live = 0;
                 for (int s = 0; s < servers; s++) {
-                    if (!pool.isEjected().test(s)) live++;
+                    if (!pool.isEjected(s)) live++;
                 }
                 body.append("pool ").append(pool.config().name()).append(": ").append(live).append('/')
                         .append(servers).append(" servers live\n");
@@ -109,34 +117,48 @@ public final class AdminServer implements AutoCloseable {
         }
     }
 
-    private void notFound(HttpExchange exchange) throws IOException {
+    private void statusJson(HttpExchange exchange) throws IOException {
         try (exchange) {
-            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-            send(exchange, 404, "not found: try /metrics or /health\n".getBytes(StandardCharsets.UTF_8));
+            if (!isGetOrHead(exchange)) return;
+            status.json(exchange);
+        } catch (RuntimeException e) {
+            log.warn("serving /status.json failed", e);
         }
+    }
+
+    private void pageOrNotFound(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!isGetOrHead(exchange)) return;
+            if (status.serveAsset(exchange.getRequestURI().getPath(), exchange)) return;
+            HttpReplies.sendText(exchange, 404, "not found: try /, /status.json, /metrics or /health\n");
+        }
+    }
+
+    /** Refuses, on a loopback listener, a request whose Host is not loopback (a DNS-rebinding page's). */
+    private HttpHandler guarded(HttpHandler handler) {
+        return exchange -> {
+            if (loopbackOnly && !HttpReplies.isLoopbackHost(exchange.getRequestHeaders().getFirst("Host"))) {
+                try (exchange) {
+                    HttpReplies.sendText(exchange, 403, "this admin listener is bound to loopback and answers only "
+                            + "requests for localhost or a loopback address\n");
+                }
+                return;
+            }
+            handler.handle(exchange);
+        };
     }
 
     private static boolean isGetOrHead(HttpExchange exchange) throws IOException {
-        String method = exchange.getRequestMethod();
-        if (method.equals("GET") || method.equals("HEAD")) return true;
-        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-        exchange.sendResponseHeaders(405, -1);
-        return false;
+        return HttpReplies.isGetOrHead(exchange);
     }
 
     private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
-        if (exchange.getRequestMethod().equals("HEAD")) {
-            exchange.sendResponseHeaders(status, -1);
-            return;
-        }
-        exchange.sendResponseHeaders(status, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
+        HttpReplies.send(exchange, status, body);
     }
 
     @Override
     public void close() {
+        status.close();
         http.stop(0);
         executor.shutdownNow();
     }

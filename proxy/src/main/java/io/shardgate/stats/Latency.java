@@ -35,4 +35,27 @@ public final class Latency {
     public static double upperBoundSeconds(int i) {
         return i < BOUNDS_MICROS.length ? BOUNDS_MICROS[i] / 1e6 : Double.POSITIVE_INFINITY;
     }
+
+    /**
+     * The {@code q}-quantile (0 to 1) of a histogram of these buckets, in microseconds, interpolated linearly within
+     * its bucket as Prometheus's {@code histogram_quantile} does; NaN for an empty histogram. A quantile that falls
+     * in the +Inf bucket is reported as the largest bound.
+     */
+    public static double quantileMicros(long[] counts, double q) {
+        long total = 0;
+        for (long c : counts) total += c;
+        if (total == 0) return Double.NaN;
+        double rank = q * total;
+        long below = 0;
+        for (int i = 0; i < counts.length; i++) {
+            long upTo = below + counts[i];
+            if (counts[i] > 0 && upTo >= rank) {
+                if (i >= BOUNDS_MICROS.length) return BOUNDS_MICROS[BOUNDS_MICROS.length - 1];
+                double lower = i == 0 ? 0 : BOUNDS_MICROS[i - 1];
+                return lower + (BOUNDS_MICROS[i] - lower) * (rank - below) / counts[i];
+            }
+            below = upTo;
+        }
+        return BOUNDS_MICROS[BOUNDS_MICROS.length - 1];
+    }
 }

@@ -101,7 +101,8 @@ public final class PrometheusCollector implements MultiCollector {
 
     private static MetricSnapshot ejected(StatsSnapshot s) {
         GaugeSnapshot.Builder b = GaugeSnapshot.builder().name("shardgate_server_ejected")
-                .help("1 while the server is ejected from its pool's distribution (auto_eject_hosts), else 0");
+                .help("1 while the server is ejected (auto_eject_hosts: out of the distribution, or failed fast under "
+                        + "eject_policy fail or miss), else 0");
         for (int p = 0; p < s.pools().size(); p++) {
             PoolSample pool = s.pools().get(p);
             for (int i = 0; i < pool.servers().size(); i++) {

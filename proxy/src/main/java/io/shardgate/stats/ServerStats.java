@@ -1,9 +1,9 @@
 package io.shardgate.stats;
 
 import io.netty.util.concurrent.EventExecutor;
+import io.shardgate.backend.PoolHealth;
 import io.shardgate.config.PoolConfig;
 import io.shardgate.protocol.ProxyProtocol;
-import io.shardgate.routing.PoolRouter;
 import io.shardgate.server.ServerSettings;
 import io.shardgate.server.ShardGateVersion;
 import java.net.InetSocketAddress;
@@ -16,15 +16,17 @@ public final class ServerStats implements AutoCloseable {
     private final StatsAggregator aggregator;
     private final StatsListener listener;
     private final AdminServer admin;
+    private final ConfigStatus config;
 
-    private ServerStats(StatsAggregator aggregator, StatsListener listener, AdminServer admin) {
+    private ServerStats(StatsAggregator aggregator, StatsListener listener, AdminServer admin, ConfigStatus config) {
         this.aggregator = aggregator;
         this.listener = listener;
         this.admin = admin;
+        this.config = config;
     }
 
-    public static PoolView pool(PoolConfig config, ProxyProtocol protocol, PoolRouter router) {
-        return new PoolView(config, protocol.commandNames(), router::isEjected);
+    public static PoolView pool(PoolConfig config, ProxyProtocol protocol, PoolHealth health) {
+        return new PoolView(config, protocol.commandNames(), health::state);
     }
 
     public static StatsAggregator.WorkerSource worker(EventExecutor loop, Supplier<List<PoolSample>> sample) {
@@ -36,22 +38,29 @@ public final class ServerStats implements AutoCloseable {
      *
      * @param listeners the proxy's listening sockets, which nutcracker counts among its connections
      * @param serving false once the proxy is shutting down
+     * @param info what the status page says about the process
      */
     public static ServerStats start(ServerSettings settings, List<PoolView> pools,
-            List<StatsAggregator.WorkerSource> workers, int listeners, BooleanSupplier serving) {
+            List<StatsAggregator.WorkerSource> workers, int listeners, BooleanSupplier serving, ProcessInfo info) {
         String version = ShardGateVersion.get().substring("shardgate-".length());
         StatsAggregator aggregator = new StatsAggregator(pools, workers, listeners, settings.statsIntervalMs(), version);
         StatsListener listener = null;
         try {
             listener = StatsListener.start(settings.statsAddress(), settings.statsPort(), aggregator);
             AdminServer admin = settings.adminEnabled()
-                    ? AdminServer.start(settings.adminAddress(), settings.adminPort(), aggregator, serving) : null;
-            return new ServerStats(aggregator, listener, admin);
+                    ? AdminServer.start(settings.adminAddress(), settings.adminPort(), aggregator, serving, info)
+                    : null;
+            return new ServerStats(aggregator, listener, admin, info.config());
         } catch (RuntimeException e) {
             if (listener != null) listener.close();
             aggregator.close();
             throw e;
         }
+    }
+
+    /** The running config and its reloads, as the status page shows them: where a live reload reports. */
+    public ConfigStatus config() {
+        return config;
     }
 
     public StatsAggregator aggregator() {

@@ -63,6 +63,11 @@ public final class StatsAggregator implements AutoCloseable {
         timer.scheduleAtFixedRate(this::collectQuietly, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
     }
 
+    /** When the proxy started, in epoch millis. */
+    public long startMillis() {
+        return startMillis;
+    }
+
     /** The pools, in config order. */
     public List<PoolView> pools() {
         return pools;
@@ -157,7 +162,7 @@ public final class StatsAggregator implements AutoCloseable {
                 ServerSample server = pool.servers().get(s);
                 total += server.connectionsOpened();
                 current += server.get(Stat.SERVER_CONNECTIONS);
-                e[s] = pools.get(p).isEjected().test(s);
+                e[s] = pools.get(p).isEjected(s);
             }
             ejected.add(e);
         }

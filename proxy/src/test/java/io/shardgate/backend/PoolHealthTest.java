@@ -6,6 +6,7 @@ import io.netty.util.concurrent.DefaultEventExecutor;
 import io.shardgate.config.ConfigLoader;
 import io.shardgate.config.PoolConfig;
 import io.shardgate.routing.PoolRouter;
+import io.shardgate.stats.ServerHealth;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -39,6 +40,37 @@ class PoolHealthTest {
         assertThat(router.isEjected(0)).isTrue();
         assertThat(health.isDown(0)).as("rehash moves keys; nothing is 'down'").isFalse();
         awaitTrue(() -> !router.isEjected(0), 2000);
+    }
+
+    @Test
+    void stateSaysWhenAnEjectionBeganAndWhenTheServerIsTriedAgain() throws Exception {
+        PoolConfig pool = pool("  server_failure_limit: 2\n  server_retry_timeout: 300\n");
+        PoolRouter router = PoolRouter.forPool(pool);
+        PoolHealth health = new PoolHealth(pool, router, timer, null);
+        assertThat(health.state(0)).isEqualTo(ServerHealth.UP);
+        health.failure(0, "x");
+        assertThat(health.state(0)).isEqualTo(new ServerHealth(1, false, 0, 0)); // one of two towards ejection
+        long before = System.currentTimeMillis();
+        health.failure(0, "x");
+        long after = System.currentTimeMillis();
+        ServerHealth out = health.state(0);
+        assertThat(out.ejected()).isTrue();
+        assertThat(out.ejectedAtMillis()).isBetween(before, after);
+        assertThat(out.retryAtMillis()).isEqualTo(out.ejectedAtMillis() + 300);
+        assertThat(health.state(1)).isEqualTo(ServerHealth.UP);
+        awaitTrue(() -> !health.state(0).ejected(), 2000);
+        assertThat(health.state(0)).isEqualTo(ServerHealth.UP);
+    }
+
+    @Test
+    void aServerDownUnderTheFailPolicyIsEjectedInItsState() throws Exception {
+        PoolConfig pool = pool("  server_failure_limit: 1\n  server_retry_timeout: 60000\n  eject_policy: fail\n");
+        PoolRouter router = PoolRouter.forPool(pool);
+        PoolHealth health = new PoolHealth(pool, router, timer, null);
+        health.failure(1, "x");
+        assertThat(router.isEjected(1)).as("keys stay in place").isFalse();
+        assertThat(health.state(1).ejected()).isTrue();
+        assertThat(health.state(1).retryAtMillis() - health.state(1).ejectedAtMillis()).isEqualTo(60_000);
     }
 
     @Test

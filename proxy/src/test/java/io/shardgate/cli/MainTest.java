@@ -67,10 +67,14 @@ class MainTest {
     @Test
     void adminListenerFlags() {
         Main main = new Main();
-        new picocli.CommandLine(main).parseArgs("--admin-port", "9100", "-a", "127.0.0.1");
+        new picocli.CommandLine(main).parseArgs("--admin-port", "9100");
         var server = main.settings().server();
         assertThat(server.adminPort()).isEqualTo(9100);
-        assertThat(server.adminAddress().getHostAddress()).isEqualTo("127.0.0.1");
+        assertThat(server.statsAddress().getHostAddress()).isEqualTo("0.0.0.0");
+        assertThat(server.adminAddress().getHostAddress()).as("loopback unless configured").isEqualTo("127.0.0.1");
+        Main exposed = new Main();
+        new picocli.CommandLine(exposed).parseArgs("--admin-port", "9100", "--admin-addr", "0.0.0.0");
+        assertThat(exposed.settings().server().adminAddress().getHostAddress()).isEqualTo("0.0.0.0");
         Main off = new Main();
         new picocli.CommandLine(off).parseArgs();
         assertThat(off.settings().server().adminEnabled()).isFalse();

@@ -51,7 +51,8 @@ public class ExternalServer implements AutoCloseable {
             if (Files.isExecutable(candidate)) return candidate.toString();
         }
         throw new IllegalStateException(name + " is not installed: run scripts/test.sh, which installs memcached, "
-                + "redis-server, nutcracker and libmemcached-tools with apt-get, or install them yourself");
+                + "redis-server, nutcracker, libmemcached-tools, chromium and chromium-driver with apt-get, or install "
+                + "them yourself");
     }
 
     public final int port() {
