@@ -81,6 +81,8 @@ final class McReplyFramer extends LargeFrameDecoder {
                     parsed = pos - frameStart;
                     return;
                 }
+                // the same limit as for a line still arriving, so the outcome does not depend on how it arrived
+                if (eol - pos > MAX_REPLY_LINE) throw new CorruptedFrameException("reply line too long");
                 int lineEnd = eol > pos && in.getByte(eol - 1) == '\r' ? eol - 1 : eol;
                 if (Ascii.startsWith(in, pos, lineEnd, VALUE)) {
                     int next = skipData(in, pos, lineEnd, eol, 4);

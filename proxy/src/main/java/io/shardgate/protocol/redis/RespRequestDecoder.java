@@ -507,6 +507,8 @@ final class RespRequestDecoder extends LargeFrameDecoder {
 
         /** The words of [start, end), or null for unbalanced quotes. */
         static List<byte[]> split(ByteBuf in, int start, int end) {
+            int nul = in.indexOf(start, end, (byte) 0);
+            if (nul >= 0) end = nul; // redis splits the line as a C string: a NUL ends it
             List<byte[]> words = new ArrayList<>();
             java.io.ByteArrayOutputStream word = new java.io.ByteArrayOutputStream();
             int i = start;
@@ -560,7 +562,7 @@ final class RespRequestDecoder extends LargeFrameDecoder {
                     } else {
                         if (i >= end) break;
                         byte c = in.getByte(i);
-                        if (isBlank(c)) break;
+                        if (endsWord(c)) break;
                         if (c == '"') {
                             inDouble = true;
                         } else if (c == '\'') {
@@ -575,8 +577,14 @@ final class RespRequestDecoder extends LargeFrameDecoder {
             }
         }
 
+        /** C's isspace: what redis skips between words and accepts after a closing quote. */
         private static boolean isBlank(byte b) {
-            return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == 0 || b == 0x0b || b == 0x0c;
+            return b == ' ' || (b >= '\t' && b <= '\r');
+        }
+
+        /** What ends an unquoted word for redis: not \v or \f, which isspace skips only between words. */
+        private static boolean endsWord(byte b) {
+            return b == ' ' || b == '\t' || b == '\n' || b == '\r';
         }
 
         private static boolean isHex(byte b) {

@@ -1,0 +1,37 @@
+package io.shardgate.fuzz;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Inputs that once broke a fuzz target's properties, each a named test with the input written out, run through the
+ * same properties as the target that found it (or would have: some were found by reading the code the target
+ * checks, the target then confirming them).
+ */
+@Timeout(60)
+class FuzzFindingsTest {
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void inlineCommandWithVerticalTabInAWord() {
+        // redis ends an inline word only at space, tab, CR, LF or NUL: "a\vb" is one word
+        RespRequestFuzzTest.PROPERTIES.check(bytes("SET a\u000bb c\r\n"));
+        RespRequestFuzzTest.PROPERTIES.check(bytes("SET a\u000cb c\r\n"));
+    }
+
+    @Test
+    void inlineCommandWithNulByte() {
+        // redis reads an inline line as a C string: the words end at the NUL
+        RespRequestFuzzTest.PROPERTIES.check(bytes("SET a b\u0000c\r\n"));
+        RespRequestFuzzTest.PROPERTIES.check(bytes("SET \"a\u0000b\" c\r\n"));
+    }
+
+    @Test
+    void memcachedReplyLineLongerThanTheLimitIsRefusedHoweverItArrives() {
+        byte[] line = bytes("SERVER_ERROR " + "x".repeat(9000) + "\r\nSTORED\r\n");
+        McReplyFuzzTest.PROPERTIES.check(line);
+    }
+}
