@@ -17,6 +17,8 @@ public final class FaultLog {
         public final long startedAt;
         private volatile long liftedAt = Long.MAX_VALUE;
         private volatile long graceEnd = Long.MAX_VALUE;
+        /** When the server came back empty (for a fault that wipes): what was acknowledged before is gone. */
+        private volatile long wipedAt = Long.MAX_VALUE;
         /** Whether the server lost its data (killed): misses of its keys written before are explained. */
         public final boolean wipes;
 
@@ -55,6 +57,11 @@ public final class FaultLog {
         f.liftedAt = now;
     }
 
+    /** The fault's server is about to come back empty: everything acknowledged until now is lost. */
+    public void wiped(Fault f) {
+        f.wipedAt = System.nanoTime();
+    }
+
     public List<Fault> all() {
         return List.copyOf(faults);
     }
@@ -76,11 +83,15 @@ public final class FaultLog {
         return null;
     }
 
-    /** When {@code server} of {@code pool} last lost its data before {@code before}, or {@link Long#MIN_VALUE}. */
+    /**
+     * When {@code server} of {@code pool} last came back without its data before {@code before}, or
+     * {@link Long#MIN_VALUE}. A write acknowledged before then (even after the kill was started: a process takes a
+     * moment to die) may be gone.
+     */
     public long wipedBefore(String pool, int server, long before) {
         for (int i = faults.size() - 1; i >= 0; i--) {
             Fault f = faults.get(i);
-            if (f.wipes && f.pool.equals(pool) && f.server == server && f.startedAt - before <= 0) return f.startedAt;
+            if (f.wipes && f.pool.equals(pool) && f.server == server && f.wipedAt - before <= 0) return f.wipedAt;
         }
         return Long.MIN_VALUE;
     }

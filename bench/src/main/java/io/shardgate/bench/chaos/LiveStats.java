@@ -44,6 +44,8 @@ public final class LiveStats implements Outcomes {
     final AtomicLongArray unexplained;
     final AtomicLongArray mismatched;
     final AtomicLongArray late;
+    /** The slowest request that ended in each bucket, in nanoseconds. */
+    final AtomicLongArray slowest;
     private final AtomicLong maxLatency = new AtomicLong();
     private final Recorder latency = new Recorder(60_000_000_000L, 3);
     private final long[] byKind = new long[ErrorKind.values().length];
@@ -71,6 +73,7 @@ public final class LiveStats implements Outcomes {
         unexplained = new AtomicLongArray(buckets);
         mismatched = new AtomicLongArray(buckets);
         late = new AtomicLongArray(buckets);
+        slowest = new AtomicLongArray(buckets);
     }
 
     /** Told of every key a get found missing (a cache client would write it back). */
@@ -101,6 +104,7 @@ public final class LiveStats implements Outcomes {
             // retry
         }
         if (took > lateNanos) late.incrementAndGet(b);
+        raise(slowest, b, took);
     }
 
     @Override
@@ -197,6 +201,22 @@ public final class LiveStats implements Outcomes {
 
     public AtomicLongArray lateCounts() {
         return late;
+    }
+
+    /** The slowest request that ended in {@code [fromNanos, toNanos)}. */
+    public long slowest(long fromNanos, long toNanos) {
+        long m = 0;
+        for (int b = bucket(fromNanos); b < bucket(toNanos); b++) m = Math.max(m, slowest.get(b));
+        return m;
+    }
+
+    /** The fewest verified requests on healthy servers in any slice of {@code sliceNanos} of {@code [from, to)}. */
+    public long fewestHealthy(long fromNanos, long toNanos, long sliceNanos) {
+        long fewest = Long.MAX_VALUE;
+        for (long t = fromNanos; t + sliceNanos - toNanos <= 0; t += sliceNanos) {
+            fewest = Math.min(fewest, sum(okHealthy, t, t + sliceNanos));
+        }
+        return fewest == Long.MAX_VALUE ? 0 : fewest;
     }
 
     public long maxLatencyNanos() {

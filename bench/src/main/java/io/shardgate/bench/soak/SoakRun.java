@@ -158,6 +158,7 @@ public final class SoakRun {
         log("fault: " + f.what);
         b.kill();
         Thread.sleep(5_000);
+        faults.wiped(f);
         b.launch();
         faults.lift(f, TimeUnit.MILLISECONDS.toNanos(FAULT_GRACE_MILLIS));
     }
