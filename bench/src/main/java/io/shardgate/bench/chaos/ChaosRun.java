@@ -51,7 +51,7 @@ public final class ChaosRun {
             int timeoutMs, long baselineMs, long faultMs, long measureMs, int rounds, List<FaultKind> faults,
             int keys, int valueSize, Path out, Path launcher, double recoveryRatio) {}
 
-    /** What one fault did. Rates are verified requests per second. */
+    /** What one fault did. Rates are verified requests per second (the median of its 100 ms buckets). */
     public record FaultResult(FaultKind kind, int round, double before, long fewestHealthyPerSlice, long explained,
             long unexplained, long mismatched, long late, double slowestMs, double after, double ratio,
             List<String> problems) {
@@ -68,7 +68,17 @@ public final class ChaosRun {
         }
     }
 
+    /**
+     * A proxy run through the launcher samples buffers for leaks (Netty's "advanced" level: cheap enough not to
+     * disturb the timings); a leak it reports in its log fails the run.
+     */
+    static final String PROXY_JAVA_OPTIONS = "-Dio.netty.leakDetection.level=advanced";
+
+    /** Load before the run is judged, while the proxy's JIT compiles the request path. */
+    static final long WARM_UP_MILLIS = 2_000;
+
     private final Settings s;
+    private ProxyProcess proxyProcess;
 
     public ChaosRun(Settings settings) {
         this.s = settings;
@@ -98,6 +108,7 @@ public final class ChaosRun {
             loops = LoadGroup.newEventLoops(s.clientThreads());
             group.connect(loops, "127.0.0.1", pool.listenPort());
             group.preload(60_000);
+            group.warmUp(WARM_UP_MILLIS);
 
             FaultLog log = new FaultLog();
             long start = System.nanoTime();
@@ -116,7 +127,15 @@ public final class ChaosRun {
                 }
             }
             List<String> lost = group.stop(s.timeoutMs() + 5_000L);
-            return result(results, stats, lost);
+            List<String> leaks = new ArrayList<>();
+            if (proxyProcess != null) {
+                if (!proxyProcess.isAlive()) leaks.add("the proxy process died; see " + proxyProcess.log());
+                proxyProcess.close();
+                for (String line : Files.readAllLines(proxyProcess.log())) {
+                    if (line.contains("LEAK:")) leaks.add("the proxy reported a leaked buffer: " + line);
+                }
+            }
+            return result(results, stats, lost, leaks);
         } finally {
             if (loops != null) loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
             for (int i = started.size() - 1; i >= 0; i--) {
@@ -133,7 +152,8 @@ public final class ChaosRun {
         Path config = s.out().resolve(pool.name() + ".yml");
         Files.writeString(config, pool.yaml());
         if (s.launcher() != null) {
-            add(started, ProxyProcess.start(s.launcher(), config, s.proxyThreads(), List.of(pool.listenPort()), logs, ""));
+            proxyProcess = add(started, ProxyProcess.start(s.launcher(), config, s.proxyThreads(),
+                    List.of(pool.listenPort()), logs, PROXY_JAVA_OPTIONS));
         } else {
             ShardGateServer server = ShardGateServer.start(ConfigLoader.parse(pool.yaml(), config),
                     ServerSettings.defaults().withWorkers(s.proxyThreads()));
@@ -200,10 +220,10 @@ public final class ChaosRun {
     }
 
     private static double rate(LiveStats stats, long from, long to) {
-        return stats.sum(stats.okCounts(), from, to) / ((to - from) / 1e9);
+        return stats.medianRate(from, to);
     }
 
-    private Result result(List<FaultResult> faults, LiveStats stats, List<String> lost) {
+    private Result result(List<FaultResult> faults, LiveStats stats, List<String> lost, List<String> leaks) {
         long verified = stats.total(stats.okCounts());
         long explained = stats.total(stats.explainedCounts());
         long unexplained = stats.total(stats.unexplainedCounts());
@@ -214,6 +234,7 @@ public final class ChaosRun {
         if (unexplained > 0) problems.add(unexplained + " failures no fault explains");
         if (late > 0) problems.add(late + " requests answered later than timeout + " + LATE_MARGIN_MILLIS + " ms");
         if (!lost.isEmpty()) problems.add(lost.size() + " client connections lost: " + lost);
+        problems.addAll(leaks);
         for (FaultResult f : faults) {
             if (!f.passed()) problems.add(f.kind() + " (round " + (f.round() + 1) + "): " + String.join(", ", f.problems()));
         }

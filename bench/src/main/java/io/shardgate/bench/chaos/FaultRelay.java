@@ -52,6 +52,7 @@ public final class FaultRelay implements AutoCloseable {
         this.garbage = kind == BackendProcess.Kind.REDIS ? REDIS_GARBAGE : MEMCACHE_GARBAGE;
         listener = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.ALLOCATOR, LoadGroup.CLIENT_BUFFERS)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -109,6 +110,7 @@ public final class FaultRelay implements AutoCloseable {
             Channel front = ctx.channel();
             new Bootstrap().group(front.eventLoop()).channel(NioSocketChannel.class)
                     .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.ALLOCATOR, LoadGroup.CLIENT_BUFFERS)
                     .handler(new ChannelInboundHandlerAdapter() {
                         @Override
                         public void channelRead(ChannelHandlerContext b, Object msg) {

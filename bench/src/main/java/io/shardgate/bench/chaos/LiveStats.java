@@ -203,6 +203,22 @@ public final class LiveStats implements Outcomes {
         return late;
     }
 
+    /**
+     * The median rate of verified requests per second over the buckets of {@code [fromNanos, toNanos)}: a
+     * throughput that one stalled or one lucky bucket on a shared machine does not move much.
+     */
+    public double medianRate(long fromNanos, long toNanos) {
+        int from = bucket(fromNanos);
+        int to = bucket(toNanos);
+        if (to <= from) return 0;
+        long[] counts = new long[to - from];
+        for (int b = from; b < to; b++) counts[b - from] = ok.get(b);
+        java.util.Arrays.sort(counts);
+        double median = counts.length % 2 == 1 ? counts[counts.length / 2]
+                : (counts[counts.length / 2 - 1] + counts[counts.length / 2]) / 2.0;
+        return median * 1e9 / bucketNanos;
+    }
+
     /** The slowest request that ended in {@code [fromNanos, toNanos)}. */
     public long slowest(long fromNanos, long toNanos) {
         long m = 0;
