@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * by every connection of a run; each key is written by one connection at a time, read by all.
  *
  * <p>A reply holding version {@code v} of key {@code k} is then plausible when {@code 1 <= v <= sent(k)} (it was
- * written), and fresh when {@code v} is at least the acknowledged version the get saw when it was sent, or not above
- * a version whose outcome is unknown.
+ * written), and fresh when {@code v} is at least the acknowledged version the get saw when it was sent, or is itself
+ * a version whose set failed.
  */
 public final class KeyVersions {
     /** Versions are four hex digits in a value's header. */
@@ -19,6 +19,8 @@ public final class KeyVersions {
     private final AtomicIntegerArray sent;
     private final AtomicIntegerArray acked;
     private final AtomicIntegerArray uncertain;
+    /** {@code key << 16 | version} of every failed set: few, only during faults. */
+    private final java.util.Set<Long> failed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public KeyVersions(int keys) {
         sent = new AtomicIntegerArray(keys);
@@ -55,6 +57,7 @@ public final class KeyVersions {
     /** A set of {@code version} failed: it may have been stored, now or later. */
     public void uncertain(int key, int version) {
         raise(uncertain, key, version);
+        failed.add((long) key << 16 | version);
     }
 
     /** Whether {@code version} of {@code key} was ever sent. */
@@ -64,7 +67,7 @@ public final class KeyVersions {
 
     /** Whether a get that saw {@code floor} acknowledged when it was sent may read {@code version}. */
     public boolean fresh(int key, int version, int floor) {
-        return version >= floor || version <= uncertain.get(key);
+        return version >= floor || version <= uncertain.get(key) && failed.contains((long) key << 16 | version);
     }
 
     private static void raise(AtomicIntegerArray a, int key, int version) {
