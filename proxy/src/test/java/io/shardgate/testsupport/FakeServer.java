@@ -17,9 +17,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class FakeServer implements AutoCloseable {
     /**
      * SILENT reads and answers nothing; RESET_MID_REPLY sends half a reply and resets the connection; GARBAGE answers
-     * every read with a line that is no reply at all.
+     * every read with a line that is no reply at all; NEVER_READS accepts and reads nothing, so what is sent to it
+     * piles up in the socket buffers and then in the sender.
      */
-    public enum Behaviour { SILENT, RESET_MID_REPLY, GARBAGE }
+    public enum Behaviour { SILENT, RESET_MID_REPLY, GARBAGE, NEVER_READS }
 
     /** What GARBAGE answers. */
     public static final String GARBAGE_LINE = "STOR\u0000ED\r\n";
@@ -54,6 +55,7 @@ public final class FakeServer implements AutoCloseable {
             try {
                 Socket client = socket.accept();
                 accepted.add(client);
+                if (behaviour == Behaviour.NEVER_READS) continue;
                 Thread handler = new Thread(() -> serve(client), "fake-conn");
                 handler.setDaemon(true);
                 handler.start();
