@@ -25,8 +25,9 @@ final class SoakPlot {
             throws IOException {
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(new NumberAxis("minutes"));
         plot.setGap(8);
-        plot.add(panel("memory (MB)", samples, new String[] {"RSS", "heap in use", "old gen after GC", "direct buffers"},
-                List.of(Sample::rssMb, Sample::heapMb, Sample::oldAfterGcMb, Sample::directMb)), 3);
+        plot.add(panel("memory (MB)", samples, new String[] {"RSS", "heap in use", "old gen after GC", "metaspace + code",
+                "direct buffers"}, List.of(Sample::rssMb, Sample::heapMb, Sample::oldAfterGcMb, Sample::nonHeapMb,
+                Sample::directMb)), 3);
         plot.add(panel("GC pause (ms/interval)", samples, new String[] {"GC pause time"}, List.of(Sample::gcMs)), 1);
         plot.add(panel("latency (ms)", samples, new String[] {"p99", "max"}, List.of(Sample::p99Ms, Sample::maxMs)), 2);
         plot.add(panel("requests/s", samples, new String[] {"verified ops/s"}, List.of(Sample::opsPerSecond)), 1);

@@ -114,6 +114,7 @@ public final class SoakRun {
                     "shardgate soak: %.0f min, mixed memcached + redis load, faults shaded", s.durationSeconds() / 60),
                     sampler.samples(), faults.all(), start);
             System.out.println(summary.markdown());
+            System.out.println(summary.tally());
             return summary.passed();
         } finally {
             if (loops != null) loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
@@ -267,6 +268,7 @@ public final class SoakRun {
                     Sample sample = new Sample(seconds, m.get("process_resident_memory_bytes") / 1e6,
                             m.get("jvm_memory_used_bytes{area=\"heap\"}") / 1e6,
                             m.get("jvm_memory_pool_collection_used_bytes{pool=\"Tenured Gen\"}") / 1e6,
+                            m.get("jvm_memory_used_bytes{area=\"nonheap\"}") / 1e6,
                             m.get("jvm_buffer_pool_used_bytes{pool=\"direct\"}") / 1e6, m.get("process_open_fds"),
                             Double.isNaN(gcSum) ? 0 : (sum - gcSum) * 1000, Double.isNaN(gcCount) ? 0 : count - gcCount,
                             h.getValueAtPercentile(99) / 1e6, h.getMaxValue() / 1e6, ok / ((now - from) / 1e9),

@@ -21,6 +21,8 @@ final class Summary {
     private final String gc;
     private final long start;
     private final List<String> failures = new ArrayList<>();
+    /** Verdicts judged, passed or not. */
+    private int verdicts;
     private final StringBuilder md = new StringBuilder();
 
     Summary(SoakRun.Settings s, List<Sample> samples, List<LiveStats> stats, List<FaultLog.Fault> faults,
@@ -39,6 +41,11 @@ final class Summary {
 
     boolean passed() {
         return failures.isEmpty();
+    }
+
+    /** One line a test-report reader understands: the verdicts passed and failed. */
+    String tally() {
+        return "soak: " + (verdicts - failures.size()) + " passed, " + failures.size() + " failed";
     }
 
     String markdown() {
@@ -100,6 +107,7 @@ final class Summary {
         memory("RSS (MB)", Sample::rssMb, true);
         memory("heap in use (MB)", Sample::heapMb, false);
         memory("old gen after GC (MB)", Sample::oldAfterGcMb, true);
+        memory("metaspace + code (MB)", Sample::nonHeapMb, false);
         memory("direct buffers (MB)", Sample::directMb, true);
         memory("open files", Sample::fds, true);
         line("");
@@ -116,6 +124,7 @@ final class Summary {
             for (String e : examples) line("- " + e);
         }
         for (String l : lost) line("- lost: " + l);
+        verdicts += 5;
         if (mismatched > 0) failures.add(mismatched + " mismatched replies");
         if (unexplained > 0) failures.add(unexplained + " failures outside faults");
         if (!lost.isEmpty()) failures.add(lost.size() + " client connections lost");
@@ -137,6 +146,7 @@ final class Summary {
         line(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %.1f | %+.1f | %+.1f/h |", name, lo,
                 median(steady, f), hi, first, last, last - first, slope));
         if (!judged || Double.isNaN(lo)) return;
+        verdicts += 2;
         double band = name.startsWith("open files") ? 16 : s.rssBandMb();
         double growth = name.startsWith("open files") ? 4 : s.growthBandMb();
         if (hi - lo > band) failures.add(String.format(Locale.ROOT, "%s varied by %.1f (band %.0f)", name, hi - lo, band));
