@@ -127,6 +127,7 @@ public final class ChaosRun {
                 }
             }
             List<String> lost = group.stop(s.timeoutMs() + 5_000L);
+            writeTimeline(stats, log, start);
             List<String> leaks = new ArrayList<>();
             if (proxyProcess != null) {
                 if (!proxyProcess.isAlive()) leaks.add("the proxy process died; see " + proxyProcess.log());
@@ -217,6 +218,24 @@ public final class ChaosRun {
         System.err.println(describe(r));
         // the next fault's "before" is measured after this one's recovery window
         return r;
+    }
+
+    /** timeline.csv: per 100 ms, verified requests (all, and those on healthy servers) and failures, faults marked. */
+    private void writeTimeline(LiveStats stats, FaultLog log, long start) throws java.io.IOException {
+        StringBuilder b = new StringBuilder("seconds,verified,verified_healthy,explained,unexplained,mismatched,late,fault\n");
+        long last = System.nanoTime();
+        for (long t = start; t < last; t += TimeUnit.MILLISECONDS.toNanos(100)) {
+            long to = t + TimeUnit.MILLISECONDS.toNanos(100);
+            String fault = "";
+            for (FaultLog.Fault f : log.all()) {
+                if (f.startedAt - to < 0 && t - f.liftedAt() < 0) fault = f.what.replace(',', ';');
+            }
+            b.append(String.format(Locale.ROOT, "%.1f,%d,%d,%d,%d,%d,%d,%s%n", (t - start) / 1e9,
+                    stats.sum(stats.okCounts(), t, to), stats.sum(stats.okHealthyCounts(), t, to),
+                    stats.sum(stats.explainedCounts(), t, to), stats.sum(stats.unexplainedCounts(), t, to),
+                    stats.sum(stats.mismatchedCounts(), t, to), stats.sum(stats.lateCounts(), t, to), fault));
+        }
+        Files.writeString(s.out().resolve("timeline.csv"), b);
     }
 
     private static double rate(LiveStats stats, long from, long to) {
