@@ -41,6 +41,8 @@ import org.junit.jupiter.api.Test;
  */
 class FloodIT {
     private static final int TIMEOUT_MS = 1_000;
+    /** Generous for a shared two-core machine, as in ServerFailureIT: what matters is that nothing hangs. */
+    private static final int MARGIN_MS = 1_200;
     /** Heap and direct memory the proxy may grow by while held back (the bound the docs state). */
     private static final long MEMORY_BOUND = 64L << 20;
 
@@ -373,7 +375,7 @@ class FloodIT {
                 answered.get(), slowest.get(), summary(politeMs), (peakDirect.get() - directBefore) / 1e6,
                 (peakFirstHalf - directBefore) / 1e6, (peakSecondHalf - directBefore) / 1e6);
         assertThat(politeMs[politeMs.length - 1]).as("a request fails within the timeout (+ a generous margin)")
-                .isLessThan(TIMEOUT_MS + 500);
+                .isLessThan(TIMEOUT_MS + MARGIN_MS);
         assertThat(peakSecondHalf - peakFirstHalf).as("no growth while the flood goes on (bytes)").isLessThan(8L << 20);
         assertThat(failures).as("every set is answered with the timeout error").isEmpty();
         assertThat(answered.get()).as("sets answered").isPositive();
