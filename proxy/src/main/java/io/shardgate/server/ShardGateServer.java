@@ -139,6 +139,7 @@ public final class ShardGateServer implements AutoCloseable {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptors, workerGroup)
                 .option(ChannelOption.SO_BACKLOG, config.backlog())
+                .handler(new AcceptFailures(config.name()))
                 // nutcracker's -m sizes its read chunks; here it is where each connection's read buffer starts
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(
                         64, mbufSize, Math.max(65_536, mbufSize)))

@@ -149,6 +149,21 @@ class ServerFailureIT {
     }
 
     @Test
+    void garbageFromAServerFailsTheRequestAndNeverReachesTheClient() {
+        FakeServer garbage = closing(FakeServer.start(FakeServer.Behaviour.GARBAGE));
+        RunningProxy proxy = closing(RunningProxy.start(yaml("", garbage.port())));
+        try (RawClient c = proxy.client()) {
+            long start = System.nanoTime();
+            c.send("get k\r\n");
+            assertThat(c.readLine()).startsWith("SERVER_ERROR ").isNotEqualTo(FakeServer.GARBAGE_LINE);
+            assertThat(elapsedMs(start)).as("answered, not left to time out").isLessThan(TIMEOUT_MS + MARGIN_MS);
+            c.send("set k 0 0 1\r\nx\r\nversion\r\n"); // the next request gets the same, and the client goes on
+            assertThat(c.readLine()).startsWith("SERVER_ERROR ");
+            assertThat(c.readLine()).startsWith("VERSION ");
+        }
+    }
+
+    @Test
     void serverDownAtStartIsRefusedAtOnce() {
         int nobody = FreePorts.next();
         MemcachedServer b = closing(MemcachedServer.start());

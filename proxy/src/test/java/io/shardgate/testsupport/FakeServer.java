@@ -12,10 +12,18 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A misbehaving backend on a loopback port, for failures a real memcached won't produce on demand: one that
- * accepts and never answers, or one that resets the connection half way through a reply.
+ * accepts and never answers, one that resets the connection half way through a reply, one that answers garbage.
  */
 public final class FakeServer implements AutoCloseable {
-    public enum Behaviour { SILENT, RESET_MID_REPLY }
+    /**
+     * SILENT reads and answers nothing; RESET_MID_REPLY sends half a reply and resets the connection; GARBAGE answers
+     * every read with a line that is no reply at all; NEVER_READS accepts and reads nothing, so what is sent to it
+     * piles up in the socket buffers and then in the sender.
+     */
+    public enum Behaviour { SILENT, RESET_MID_REPLY, GARBAGE, NEVER_READS }
+
+    /** What GARBAGE answers. */
+    public static final String GARBAGE_LINE = "STOR\u0000ED\r\n";
 
     private final ServerSocket socket;
     private final Behaviour behaviour;
@@ -47,6 +55,7 @@ public final class FakeServer implements AutoCloseable {
             try {
                 Socket client = socket.accept();
                 accepted.add(client);
+                if (behaviour == Behaviour.NEVER_READS) continue;
                 Thread handler = new Thread(() -> serve(client), "fake-conn");
                 handler.setDaemon(true);
                 handler.start();
@@ -66,6 +75,10 @@ public final class FakeServer implements AutoCloseable {
                     client.getOutputStream().flush();
                     client.setSoLinger(true, 0); // close with RST
                     return;
+                }
+                if (behaviour == Behaviour.GARBAGE) {
+                    client.getOutputStream().write(GARBAGE_LINE.getBytes(StandardCharsets.ISO_8859_1));
+                    client.getOutputStream().flush();
                 }
                 // SILENT: read and drop, answer nothing
             }

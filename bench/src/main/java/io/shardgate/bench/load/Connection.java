@@ -7,7 +7,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * One load connection: keeps up to {@code depth} requests in flight (closed loop: each verified reply lets the next
- * request go), parses and verifies replies as they arrive, and counts into the phase's {@link Tally}. All state is
+ * request go), parses and verifies replies as they arrive, and reports each outcome to the phase's {@link Outcomes}
+ * (a {@link Tally} for a benchmark). All state is
  * touched by the channel's event loop only; a phase is started and ended through tasks on that loop.
  */
 public final class Connection extends ChannelInboundHandlerAdapter implements ReplyParser.Listener {
@@ -24,9 +25,13 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Re
 
     // the current phase
     private int depth;
+    /** At most one request per this many nanoseconds (on average), 0 for as fast as replies come. */
+    private long pacingNanos;
+    private long nextSendAt;
+    private boolean fillScheduled;
     private RequestSource source;
     private Phase phase;
-    private Tally tally;
+    private Outcomes outcomes;
     private CountDownLatch done;
     private boolean exhausted;
 
@@ -57,12 +62,24 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Re
     }
 
     /** Runs on the event loop: starts a phase, filling the pipeline. {@code done} counts down once when it ends. */
-    public void begin(RequestSource source, Phase phase, int depth, Tally tally, CountDownLatch done) {
+    public void begin(RequestSource source, Phase phase, int depth, Outcomes outcomes, CountDownLatch done) {
+        begin(source, phase, depth, 0, outcomes, done);
+    }
+
+    /**
+     * As {@link #begin(RequestSource, Phase, int, Outcomes, CountDownLatch)}, issuing at most one request per
+     * {@code pacingNanos} (a steady offered load instead of saturation; 0 for none). A paced connection that falls
+     * behind does not burst to catch up.
+     */
+    public void begin(RequestSource source, Phase phase, int depth, long pacingNanos, Outcomes outcomes,
+            CountDownLatch done) {
         if (depth > ring.length) throw new IllegalArgumentException("depth " + depth + " > capacity " + ring.length);
+        this.pacingNanos = pacingNanos;
+        this.nextSendAt = System.nanoTime();
         this.source = source;
         this.phase = phase;
         this.depth = depth;
-        this.tally = tally;
+        this.outcomes = outcomes;
         this.done = done;
         this.exhausted = false;
         if (!open) {
@@ -103,8 +120,8 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Re
     @Override
     public void completed(Request r) {
         long now = System.nanoTime();
-        if (r.error != null) tally.errors[r.error.ordinal()]++;
-        else if (phase.measuring(now)) tally.record(r, now);
+        if (r.error != null) outcomes.failed(r, r.error, now);
+        else if (phase.measuring(now)) outcomes.verified(r, now);
         head = head + 1 == ring.length ? 0 : head + 1;
         count--;
         fill();
@@ -113,6 +130,14 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Re
 
     private void fill() {
         while (!exhausted && count < depth) {
+            if (pacingNanos > 0) {
+                long now = System.nanoTime();
+                if (now - nextSendAt < 0) {
+                    scheduleFill(nextSendAt - now);
+                    break;
+                }
+                nextSendAt = Math.max(nextSendAt + pacingNanos, now - pacingNanos);
+            }
             int tail = head + count;
             if (tail >= ring.length) tail -= ring.length;
             Request slot = ring[tail];
@@ -125,6 +150,18 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Re
             protocol.encode(slot, out, scratch);
             count++;
         }
+    }
+
+    private void scheduleFill(long delayNanos) {
+        if (fillScheduled) return;
+        fillScheduled = true;
+        ctx.executor().schedule(() -> {
+            fillScheduled = false;
+            if (!open || phase == null) return;
+            fill();
+            flush();
+            if (count == 0) finish();
+        }, delayNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     private void flush() {
@@ -154,7 +191,7 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Re
             in.release();
             data = cumulation;
         }
-        if (tally == null) { // bytes with no phase begun: nothing was asked
+        if (outcomes == null) { // bytes with no phase begun: nothing was asked
             data.release();
             cumulation = null;
             protocolFailure("reply before any request");
@@ -184,7 +221,7 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Re
         Request r = current();
         if (r != null) {
             r.fail(ErrorKind.PROTOCOL);
-            tally.errors[ErrorKind.PROTOCOL.ordinal()]++;
+            outcomes.failed(r, ErrorKind.PROTOCOL, System.nanoTime());
             head = head + 1 == ring.length ? 0 : head + 1;
             count--;
         }
@@ -194,8 +231,9 @@ public final class Connection extends ChannelInboundHandlerAdapter implements Re
     }
 
     private void failOutstanding(ErrorKind kind) {
+        long now = System.nanoTime();
         while (count > 0) {
-            if (tally != null) tally.errors[kind.ordinal()]++;
+            if (outcomes != null) outcomes.failed(ring[head], kind, now);
             head = head + 1 == ring.length ? 0 : head + 1;
             count--;
         }

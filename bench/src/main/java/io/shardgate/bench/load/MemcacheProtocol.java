@@ -14,11 +14,19 @@ public final class MemcacheProtocol implements WireProtocol {
     /** {@code " 0 0 <size>\r\n"}: flags 0, no expiry, the value length. */
     private final byte[] setTail;
     private final boolean allowMisses;
+    private final java.util.function.Supplier<ValueCheck> checks;
 
     public MemcacheProtocol(KeySpace keys, ValueSpec values, boolean allowMisses) {
+        this(keys, values, allowMisses, () -> ValueCheck.fixed(values));
+    }
+
+    /** @param checks a value checker for each connection's parser */
+    public MemcacheProtocol(KeySpace keys, ValueSpec values, boolean allowMisses,
+            java.util.function.Supplier<ValueCheck> checks) {
         this.keys = keys;
         this.values = values;
         this.allowMisses = allowMisses;
+        this.checks = checks;
         this.setTail = (" 0 0 " + values.size() + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
@@ -33,7 +41,7 @@ public final class MemcacheProtocol implements WireProtocol {
         if (r.kind == Request.SET) {
             int key = r.keys[0];
             out.writeBytes(SET).writeBytes(keys.key(key)).writeBytes(setTail);
-            values.writeValue(key, out, scratch);
+            values.writeValue(key, r.version == Request.SPEC_VERSION ? values.version() : r.version, out, scratch);
             out.writeShort(CRLF);
         } else {
             out.writeBytes(GET);
@@ -46,6 +54,6 @@ public final class MemcacheProtocol implements WireProtocol {
 
     @Override
     public ReplyParser newParser(ReplyParser.Listener listener) {
-        return new MemcacheReplyParser(keys, values, listener, allowMisses);
+        return new MemcacheReplyParser(keys, checks.get(), listener, allowMisses);
     }
 }

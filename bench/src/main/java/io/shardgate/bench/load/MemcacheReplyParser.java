@@ -34,9 +34,9 @@ public final class MemcacheReplyParser implements ReplyParser {
 
     private final KeySpace keys;
     private final ValueSpec values;
+    private final ValueCheck check;
     private final Listener listener;
     private final boolean allowMisses;
-    private final byte[] header = new byte[ValueSpec.HEADER_LENGTH];
 
     private int state = LINE;
     private Request dataRequest;
@@ -44,13 +44,17 @@ public final class MemcacheReplyParser implements ReplyParser {
     private int dataKey;
     private int dataLength;
     private int dataPosition;
-    private boolean dataMatches;
     private String failure;
 
     /** @param allowMisses whether a get may omit a requested key (data not preloaded) instead of failing */
     public MemcacheReplyParser(KeySpace keys, ValueSpec values, Listener listener, boolean allowMisses) {
+        this(keys, ValueCheck.fixed(values), listener, allowMisses);
+    }
+
+    public MemcacheReplyParser(KeySpace keys, ValueCheck check, Listener listener, boolean allowMisses) {
         this.keys = keys;
-        this.values = values;
+        this.values = check.values;
+        this.check = check;
         this.listener = listener;
         this.allowMisses = allowMisses;
     }
@@ -83,9 +87,7 @@ public final class MemcacheReplyParser implements ReplyParser {
                     if (wanted > 0) {
                         int n = Math.min(in.readableBytes(), wanted);
                         if (n == 0) return true;
-                        if (dataKey >= 0 && dataMatches) {
-                            dataMatches = values.matches(dataKey, header, dataPosition, in, in.readerIndex(), n);
-                        }
+                        if (dataKey >= 0) check.feed(in, in.readerIndex(), n);
                         in.skipBytes(n);
                         dataPosition += n;
                         if (n < wanted) return true;
@@ -100,7 +102,10 @@ public final class MemcacheReplyParser implements ReplyParser {
                         return fail("value of the announced length not followed by CRLF", in, at, 2);
                     }
                     in.skipBytes(2);
-                    if (dataKey >= 0 && !dataMatches) dataRequest.fail(ErrorKind.WRONG_VALUE);
+                    if (dataKey >= 0) {
+                        ErrorKind problem = check.end();
+                        if (problem != null) dataRequest.fail(problem);
+                    }
                     dataRequest = null;
                     state = LINE;
                     break;
@@ -122,7 +127,7 @@ public final class MemcacheReplyParser implements ReplyParser {
                 r.fail(ErrorKind.NOT_STORED);
                 listener.completed(r);
             } else if (isError(in, start, length)) {
-                r.fail(ErrorKind.SERVER_ERROR);
+                serverError(r, in, start, length);
                 listener.completed(r);
             } else {
                 return fail("unexpected reply to a set", in, start, length);
@@ -136,7 +141,7 @@ public final class MemcacheReplyParser implements ReplyParser {
         }
         if (startsWith(in, start, length, VALUE)) return valueLine(r, in, start, length);
         if (isError(in, start, length)) {
-            r.fail(ErrorKind.SERVER_ERROR); // an error ends a get's reply: no END follows
+            serverError(r, in, start, length); // an error ends a get's reply: no END follows
             listener.completed(r);
             return true;
         }
@@ -161,7 +166,6 @@ public final class MemcacheReplyParser implements ReplyParser {
         dataKey = -1;
         dataLength = (int) bytes;
         dataPosition = 0;
-        dataMatches = true;
         state = DATA;
 
         int key = keys.indexOf(in, keyStart, keyEnd - keyStart);
@@ -190,8 +194,13 @@ public final class MemcacheReplyParser implements ReplyParser {
             return true;
         }
         dataKey = key;
-        values.header(key, header);
+        check.begin(r, position, key);
         return true;
+    }
+
+    private static void serverError(Request r, ByteBuf in, int start, int length) {
+        if (r.error == null) r.errorText = in.toString(start, length, StandardCharsets.US_ASCII);
+        r.fail(ErrorKind.SERVER_ERROR);
     }
 
     private static boolean isError(ByteBuf in, int start, int length) {

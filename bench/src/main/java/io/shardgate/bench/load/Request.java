@@ -15,12 +15,24 @@ public final class Request {
     final boolean[] seen;
     int found;
     long sentNanos;
+    /** The version a set writes; {@link #SPEC_VERSION} for the value spec's own. */
+    int version = SPEC_VERSION;
+    /**
+     * For a get of versioned values: per key position, the newest version acknowledged before the get was sent;
+     * an older one in the reply is stale.
+     */
+    final int[] floors;
     /** The first error found, or null while the reply verifies. */
     ErrorKind error;
+    /** The server's error line (without CRLF) when {@link #error} is {@link ErrorKind#SERVER_ERROR}. */
+    String errorText;
+
+    public static final int SPEC_VERSION = -1;
 
     public Request(int maxKeys) {
         this.keys = new int[maxKeys];
         this.seen = new boolean[maxKeys];
+        this.floors = new int[maxKeys];
     }
 
     public Request get(int... keyIndexes) {
@@ -32,17 +44,33 @@ public final class Request {
     }
 
     public Request set(int key) {
+        return set(key, SPEC_VERSION);
+    }
+
+    /** A set of version {@code version} of the key's value. */
+    public Request set(int key, int version) {
         kind = SET;
         keys[0] = key;
         keyCount = 1;
+        this.version = version;
         reset();
         return this;
     }
 
+    /** Sets the oldest version a get may see for the key at {@code position} (versioned values only). */
+    public void floor(int position, int version) {
+        floors[position] = version;
+    }
+
     void reset() {
-        for (int i = 0; i < keyCount; i++) seen[i] = false;
+        for (int i = 0; i < keyCount; i++) {
+            seen[i] = false;
+            floors[i] = 0;
+        }
         found = 0;
         error = null;
+        errorText = null;
+        if (kind == GET) version = SPEC_VERSION;
     }
 
     void fail(ErrorKind kind) {
@@ -63,6 +91,20 @@ public final class Request {
 
     public ErrorKind error() {
         return error;
+    }
+
+    public String errorText() {
+        return errorText;
+    }
+
+    /** The version a set wrote, or {@link #SPEC_VERSION}. */
+    public int version() {
+        return version;
+    }
+
+    /** Whether the key at {@code position} had a value in the reply of this get. */
+    public boolean seen(int position) {
+        return seen[position];
     }
 
     public long sentNanos() {

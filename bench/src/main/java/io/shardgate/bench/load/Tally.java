@@ -3,7 +3,7 @@ package io.shardgate.bench.load;
 import org.HdrHistogram.Histogram;
 
 /** What one connection counted in one phase; written by its event loop only, read after the phase ends. */
-public final class Tally {
+public final class Tally implements Outcomes {
     /** Latencies are recorded in nanoseconds, up to a minute, to 3 significant digits. */
     public static final long MAX_LATENCY_NANOS = 60_000_000_000L;
 
@@ -18,6 +18,16 @@ public final class Tally {
 
     public Tally(boolean withHistogram) {
         this.latency = withHistogram ? new Histogram(MAX_LATENCY_NANOS, 3) : null;
+    }
+
+    @Override
+    public void verified(Request r, long nowNanos) {
+        record(r, nowNanos);
+    }
+
+    @Override
+    public void failed(Request r, ErrorKind kind, long nowNanos) {
+        errors[kind.ordinal()]++;
     }
 
     void record(Request r, long now) {

@@ -49,6 +49,10 @@ public final class ValueSpec {
     }
 
     int patternOffset(int key) {
+        return patternOffset(key, version);
+    }
+
+    int patternOffset(int key, int version) {
         long z = (key & 0xffffffffL) * 0x9E3779B97F4A7C15L + version * 0xC2B2AE3D27D4EB4FL;
         z = (z ^ (z >>> 31)) * 0xBF58476D1CE4E5B9L;
         z ^= z >>> 29;
@@ -57,6 +61,11 @@ public final class ValueSpec {
 
     /** Writes the header of {@code key}'s value into {@code dst[0, 13)}. */
     public void header(int key, byte[] dst) {
+        header(key, version, dst);
+    }
+
+    /** Writes the header of version {@code version} of {@code key}'s value into {@code dst[0, 13)}. */
+    public static void header(int key, int version, byte[] dst) {
         for (int i = 0; i < 8; i++) dst[i] = HEX[(key >>> (28 - 4 * i)) & 0xf];
         for (int i = 0; i < 4; i++) dst[8 + i] = HEX[(version >>> (12 - 4 * i)) & 0xf];
         dst[12] = ':';
@@ -64,9 +73,31 @@ public final class ValueSpec {
 
     /** Appends {@code key}'s value to {@code out}; {@code scratch} is a 13-byte work array. */
     public void writeValue(int key, ByteBuf out, byte[] scratch) {
-        header(key, scratch);
+        writeValue(key, version, out, scratch);
+    }
+
+    /** Appends version {@code version} (0..65535) of {@code key}'s value to {@code out}. */
+    public void writeValue(int key, int version, ByteBuf out, byte[] scratch) {
+        header(key, version, scratch);
         out.writeBytes(scratch, 0, Math.min(HEADER_LENGTH, size));
-        if (size > HEADER_LENGTH) out.writeBytes(pattern, patternOffset(key), size - HEADER_LENGTH);
+        if (size > HEADER_LENGTH) out.writeBytes(pattern, patternOffset(key, version), size - HEADER_LENGTH);
+    }
+
+    /**
+     * Parses a value header in {@code header[0, 13)}: the key index in the high 32 bits and the version in the low
+     * 16, or -1 when the bytes are not a header.
+     */
+    public static long parseHeader(byte[] header) {
+        if (header[12] != ':') return -1;
+        long key = 0;
+        int version = 0;
+        for (int i = 0; i < 12; i++) {
+            int d = Character.digit(header[i], 16);
+            if (d < 0 || (header[i] >= 'A' && header[i] <= 'F')) return -1;
+            if (i < 8) key = key << 4 | d;
+            else version = version << 4 | d;
+        }
+        return key << 32 | version;
     }
 
     /**
@@ -75,6 +106,11 @@ public final class ValueSpec {
      * as it arrives.
      */
     public boolean matches(int key, byte[] header, int position, ByteBuf buf, int index, int length) {
+        return matches(key, version, header, position, buf, index, length);
+    }
+
+    /** As {@link #matches(int, byte[], int, ByteBuf, int, int)} for version {@code version} of the value. */
+    public boolean matches(int key, int version, byte[] header, int position, ByteBuf buf, int index, int length) {
         if (position < 0 || length < 0 || position + length > size) return false;
         while (length > 0 && position < HEADER_LENGTH) {
             if (buf.getByte(index) != header[position]) return false;
@@ -83,7 +119,7 @@ public final class ValueSpec {
             length--;
         }
         if (length == 0) return true;
-        int from = patternOffset(key) + position - HEADER_LENGTH;
+        int from = patternOffset(key, version) + position - HEADER_LENGTH;
         if (length >= 256 && buf.nioBufferCount() == 1) {
             // large values: a vectorized compare keeps the generator from becoming the bottleneck
             return buf.nioBuffer(index, length).mismatch(patternNio.slice(from, length)) < 0;

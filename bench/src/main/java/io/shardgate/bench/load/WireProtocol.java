@@ -3,8 +3,8 @@ package io.shardgate.bench.load;
 import io.netty.buffer.ByteBuf;
 
 /**
- * A request/reply protocol the generator speaks. Only memcached's text protocol exists today; a redis (RESP)
- * implementation would encode GET/MGET/SET and parse bulk replies behind the same two methods.
+ * A request/reply protocol the generator speaks: memcached's text protocol ({@link MemcacheProtocol}) or RESP
+ * ({@link RedisProtocol}; the chaos and soak runs use it, the LoadGenerator command line does not yet).
  */
 public interface WireProtocol {
     /** An upper bound of the bytes {@link #encode} writes for {@code r}, to size the output buffer. */

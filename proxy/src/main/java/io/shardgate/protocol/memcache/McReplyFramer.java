@@ -41,6 +41,11 @@ final class McReplyFramer extends LargeFrameDecoder {
     private static final byte[] MN = "MN".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] ME = "ME ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] HD = "HD".getBytes(StandardCharsets.US_ASCII);
+    /** The first word of every one-line reply memcached sends (text and meta); an incr/decr reply is a number. */
+    private static final byte[][] REPLY_WORDS = words("END", "STORED", "NOT_STORED", "EXISTS", "NOT_FOUND", "DELETED",
+            "TOUCHED", "OK", "VERSION", "ERROR", "CLIENT_ERROR", "SERVER_ERROR", "HD", "EN", "NS", "EX", "NF", "MN", "ME");
+    /** The replies that may end a retrieval after its entries: END, or an error. */
+    private static final byte[][] RETRIEVAL_ENDS = words("END", "ERROR", "CLIENT_ERROR", "SERVER_ERROR");
 
     private final PendingReplies pending;
 
@@ -113,7 +118,13 @@ final class McReplyFramer extends LargeFrameDecoder {
                     bracketed = true;
                     pos = eol + 1;
                 } else {
-                    // END closes a retrieval; any other line is a reply on its own, or an error ending one.
+                    // END closes a retrieval; any other line is a reply on its own, or an error ending one. A line
+                    // that is none of memcached's replies means the stream is not memcached's: forwarding it would
+                    // hand a client garbage as its reply.
+                    if (!startsWithWord(in, pos, lineEnd, pos == frameStart ? REPLY_WORDS : RETRIEVAL_ENDS)
+                            && !(pos == frameStart && isNumber(in, pos, lineEnd))) {
+                        throw new CorruptedFrameException("not a memcached reply from server");
+                    }
                     frameEnd = eol + 1;
                 }
             }
@@ -122,6 +133,27 @@ final class McReplyFramer extends LargeFrameDecoder {
             out.add(in.retainedSlice(frameStart, frameEnd - frameStart));
             in.readerIndex(frameEnd);
         }
+    }
+
+    /** Whether the line {@code [pos, lineEnd)} is one of {@code words}, alone or followed by a space. */
+    private static boolean startsWithWord(ByteBuf in, int pos, int lineEnd, byte[][] words) {
+        int wordEnd = in.indexOf(pos, lineEnd, (byte) ' ');
+        if (wordEnd < 0) wordEnd = lineEnd;
+        for (byte[] word : words) {
+            if (Ascii.equals(in, pos, wordEnd, word)) return true;
+        }
+        return false;
+    }
+
+    /** Whether the line is an unsigned decimal (an incr or decr reply). */
+    private static boolean isNumber(ByteBuf in, int pos, int lineEnd) {
+        return Ascii.isUnsigned64(in, pos, lineEnd);
+    }
+
+    private static byte[][] words(String... words) {
+        byte[][] bytes = new byte[words.length][];
+        for (int i = 0; i < words.length; i++) bytes[i] = words[i].getBytes(StandardCharsets.US_ASCII);
+        return bytes;
     }
 
     /**

@@ -78,8 +78,10 @@ class McReplyFramerTest {
                 "VA 1 s1\\r\\nz\\r\\n",
                 // with the wrong key (never so: a reply holds its own request's key) it is framed by lines again
                 "HD ka\\r\\n", "MN\\r\\nb\\r\\nMN\\r\\n");
-        // without hints, the lines end at the first newline: the rest would be the next request's reply
-        assertThat(everySplit(FRAMER, "HD ka\nb W\r\nHD\r\n")).containsExactly("HD ka\\n", "b W\\r\\n", "HD\\r\\n");
+        // without hints, the line ends at the first newline, and the rest, which is no reply, is refused rather than
+        // handed to the next request on the connection
+        assertThatThrownBy(() -> CodecHarness.decode(FRAMER, "HD ka\nb W\r\nHD\r\n"))
+                .hasMessageContaining("not a memcached reply");
     }
 
     /**
@@ -107,5 +109,26 @@ class McReplyFramerTest {
     void garbageFromAServerIsAnError() {
         assertThatThrownBy(() -> CodecHarness.decode(FRAMER, "VALUE a 0 zz\r\n")).hasMessageContaining("bad value line");
         assertThatThrownBy(() -> CodecHarness.decode(FRAMER, "VALUE a 0 1\r\nxyz")).hasMessageContaining("not followed");
+    }
+
+    @Test
+    void aLineThatIsNoMemcachedReplyIsAnErrorNotAReply() {
+        // found by the chaos run: a backend sending garbage had its lines forwarded to clients as replies
+        for (String garbage : new String[] {"STOR\u0000ED\r\n", "\u00ff\u00fe\u00fd\r\n", "VALUE\r\n", "hello\r\n",
+                "\u0000\u0001 not a reply\r\n", "42x\r\n", "\r\n", "stored\r\n"}) {
+            assertThatThrownBy(() -> CodecHarness.decode(FRAMER, garbage)).as(garbage)
+                    .hasMessageContaining("not a memcached reply");
+        }
+        // a retrieval's entries are followed by more entries or END, nothing else
+        assertThatThrownBy(() -> CodecHarness.decode(FRAMER, "VALUE a 0 1\r\nx\r\nSTORED\r\n"))
+                .hasMessageContaining("not a memcached reply");
+    }
+
+    @Test
+    void everyReplyMemcachedSendsIsOne() {
+        assertThat(everySplit(FRAMER, "END\r\nSTORED\r\nNOT_STORED\r\nEXISTS\r\nNOT_FOUND\r\nDELETED\r\nTOUCHED\r\n"
+                + "0\r\n18446744073709551615\r\nERROR\r\nERROR unknown command\r\nCLIENT_ERROR bad data chunk\r\n"
+                + "SERVER_ERROR out of memory\r\nVERSION 1.6.18\r\nOK\r\nHD\r\nHD c5 t-1\r\nEN\r\nNS\r\nEX\r\nNF\r\n"
+                + "MN\r\nMN\r\nME k exp=-1\r\nEN k\r\n")).hasSize(24); // MN ... MN is one frame
     }
 }
