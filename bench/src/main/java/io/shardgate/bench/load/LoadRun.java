@@ -1,16 +1,18 @@
 package io.shardgate.bench.load;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.lang.management.ManagementFactory;
@@ -124,7 +126,9 @@ public final class LoadRun {
         ValueSpec values = new ValueSpec(s.valueSize(), s.valueVersion());
         WireProtocol protocol = new MemcacheProtocol(keys, values, s.allowMisses());
         boolean epoll = Epoll.isAvailable();
-        EventLoopGroup group = epoll ? new EpollEventLoopGroup(s.threads()) : new NioEventLoopGroup(s.threads());
+        // the generator stays on epoll whatever transport the proxy under test runs, so only the proxy changes
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(s.threads(),
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         List<Connection> active = new ArrayList<>();
         List<Channel> activeChannels = new ArrayList<>();
         List<IdleConnection> idle = new ArrayList<>();
@@ -134,6 +138,7 @@ public final class LoadRun {
                     .group(group)
                     .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
                     .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT) // as under Netty 4.1
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) (s.connectTimeoutSeconds() * 1000));
             int capacity = Math.max(s.pipeline(), PRELOAD_DEPTH);
             for (int i = 0; i < s.connections(); i++) {
