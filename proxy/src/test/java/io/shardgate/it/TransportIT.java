@@ -3,6 +3,7 @@ package io.shardgate.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardgate.server.Transport;
+import io.shardgate.testsupport.FreePorts;
 import io.shardgate.testsupport.MemcachedServer;
 import io.shardgate.testsupport.RawClient;
 import io.shardgate.testsupport.RunningProxy;
@@ -19,7 +20,7 @@ class TransportIT {
         String requested = System.getProperty(Transport.PROPERTY, "auto");
         Transport expected = expectedTransport(requested);
         try (MemcachedServer memcached = MemcachedServer.start();
-                RunningProxy proxy = RunningProxy.start("pool:\n  listen: 127.0.0.1:0\n  servers:\n   - 127.0.0.1:"
+                RunningProxy proxy = RunningProxy.start("pool:\n  listen: 127.0.0.1:" + FreePorts.next() + "\n  servers:\n   - 127.0.0.1:"
                         + memcached.port() + ":1\n");
                 RawClient client = proxy.client()) {
             assertThat(proxy.transport()).isEqualTo(expected);
