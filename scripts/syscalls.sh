@@ -7,8 +7,8 @@
 # Starts 4 memcached backends and, one target at a time, the proxy with the pool file scripts/bench.sh uses
 # (shardgate: bin/shardgate --threads 1 with -Dshardgate.transport=T). For each workload it preloads the keys,
 # runs the load generator, and over a window in the middle of the run counts the proxy's system calls (all its
-# threads) and the requests it forwarded (its stats port: the sum of the servers' "requests"; for 1-key
-# workloads one per client request). Prints a markdown table: calls per request, total and by kind.
+# threads) and the requests it forwarded (the backends' own get and set counts; for 1-key workloads one per
+# client request). Prints a markdown table: calls per request, total and by kind.
 #
 #   --tool perf    (default) `perf stat` on the syscall tracepoints: counts in the kernel, next to no overhead,
 #                  so the proxy runs at its normal speed and batches as it normally would.
@@ -31,7 +31,7 @@ TOOL=perf
 OUT=""
 JAR="$ROOT/bench/target/shardgate-bench.jar"
 # the calls an event loop makes on the request path; the total counts every call of every thread
-CALLS=(read write readv writev recvfrom sendto recvmsg sendmsg epoll_wait epoll_pwait epoll_ctl io_uring_enter futex)
+CALLS=(read write readv writev recvfrom sendto recvmsg sendmsg epoll_wait epoll_pwait epoll_pwait2 epoll_ctl timerfd_settime io_uring_enter futex)
 
 die() { echo "syscalls.sh: $*" >&2; exit 2; }
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
@@ -83,10 +83,16 @@ wait_port() {
   for i in $(seq 1 200); do port_open "$1" && return 0; kill -0 "$2" 2>/dev/null || return 1; sleep 0.1; done
   return 1
 }
-# stats_requests PORT: requests forwarded to all servers so far (nutcracker's JSON; shardgate serves the same)
-stats_requests() {
-  timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1; cat <&3" 2>/dev/null \
-    | jq '[.. | objects | select(has("requests")) | .requests] | add // 0'
+# backend_requests: gets and sets the 4 memcached have served so far (exact and immediate, unlike a proxy's stats
+# under load); for 1-key workloads one per client request
+backend_requests() {
+  local p total=0 n
+  for p in "${MC_PORTS[@]}"; do
+    n=$(printf 'stats\r\nquit\r\n' | timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$p; cat >&3; cat <&3" 2>/dev/null \
+      | awk '$2 == "cmd_get" || $2 == "cmd_set" { s += $3 } END { print s + 0 }')
+    total=$((total + n))
+  done
+  echo "$total"
 }
 
 MEMCACHED_USER=()
@@ -99,6 +105,27 @@ for i in 1 2 3 4; do
   wait_port "$port" "$!" || die "memcached $i did not start"
   MC_PORTS+=("$port")
 done
+
+# bracket.sh BEFORE AFTER SECONDS PORT...: the backends' request count, a sleep, the count again. Run under perf
+# stat (or while strace runs), so the calls counted and the requests counted cover the same seconds.
+cat >"$RUN_DIR/bracket.sh" <<'EOF'
+#!/usr/bin/env bash
+before=$1 after=$2 seconds=$3
+shift 3
+count() {
+  local p total=0 n
+  for p in "$@"; do
+    n=$(printf 'stats\r\nquit\r\n' | timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$p; cat >&3; cat <&3" 2>/dev/null \
+      | awk '$2 == "cmd_get" || $2 == "cmd_set" { s += $3 } END { print s + 0 }')
+    total=$((total + n))
+  done
+  echo "$total"
+}
+count "$@" >"$before"; date +%s.%N >"$before.t"
+sleep "$seconds"
+count "$@" >"$after"; date +%s.%N >"$after.t"
+EOF
+chmod +x "$RUN_DIR/bracket.sh"
 
 pool_config() { # FILE LISTEN_PORT
   {
@@ -123,8 +150,7 @@ start_target() {
   free_port STATS_PORT
   pool_config "$RUN_DIR/$name.yml" "$PROXY_PORT"
   if [[ $name == nutcracker ]]; then
-    # -i: stats aggregated every 100 ms (default 30 s), so the window's count is current
-    "$NUTCRACKER" -c "$RUN_DIR/$name.yml" -s "$STATS_PORT" -a 127.0.0.1 -i 100 -o "$RUN_DIR/$name.log" &
+    "$NUTCRACKER" -c "$RUN_DIR/$name.yml" -s "$STATS_PORT" -a 127.0.0.1 -o "$RUN_DIR/$name.log" &
     pid=$!
   else
     (cd "$ROOT" && JAVA_OPTS_EXTRA="-Dshardgate.transport=$name ${JAVA_OPTS_EXTRA:-}" exec bin/shardgate \
@@ -138,7 +164,8 @@ start_target() {
   return 0
 }
 
-# count PID SECONDS FILE: the calls of every thread of PID over SECONDS, as "name count" lines (and "total N")
+# count PID SECONDS FILE: the calls of every thread of PID over SECONDS, as "name count" lines (and "total N"),
+# and the backends' requests over the same seconds in FILE.before / FILE.after (.t: when each was read)
 count() {
   local pid=$1 seconds=$2 file=$3
   if [[ $TOOL == perf ]]; then
@@ -147,14 +174,28 @@ count() {
       [[ -d /sys/kernel/tracing/events/syscalls/sys_enter_$c || -d /sys/kernel/debug/tracing/events/syscalls/sys_enter_$c ]] \
         && events+=",syscalls:sys_enter_$c"
     done
-    perf stat -x, -e "$events" -p "$pid" -- sleep "$seconds" 2>"$file.raw" >/dev/null || true
+    # perf counts only while the bracket runs, and the bracket reads the requests at its start and end
+    perf stat -x, -e "$events" -p "$pid" -o "$file.raw" -- \
+      "$RUN_DIR/bracket.sh" "$file.before" "$file.after" "$seconds" "${MC_PORTS[@]}" >/dev/null 2>&1 || true
     awk -F, '$3 ~ /sys_enter/ { n = $3; sub(/.*sys_enter_?/, "", n); if (n == "") n = "total"; print n, $1 + 0 }' \
       "$file.raw" >"$file"
   else
-    timeout -s INT "$seconds" strace -c -f -q -p "$pid" -o "$file.raw" >/dev/null 2>&1 || true
-    # rows: % time, seconds, usecs/call, calls, [errors,] name; the total is summed from the rows
-    awk 'NF >= 5 && $1 ~ /^[0-9.]+$/ && $NF != "total" { print $NF, $4; sum += $4 } END { print "total", sum }' \
-      "$file.raw" >"$file"
+    # every call with its time; only those between the bracket's two readings are counted
+    strace -f -ttt -q -p "$pid" -o "$file.trace" &
+    local tracer=$!
+    sleep 2 # attaching to every thread takes a while
+    "$RUN_DIR/bracket.sh" "$file.before" "$file.after" "$seconds" "${MC_PORTS[@]}"
+    kill -INT "$tracer" 2>/dev/null || true
+    wait "$tracer" 2>/dev/null || true
+    awk -v from="$(cat "$file.before.t")" -v to="$(cat "$file.after.t")" '
+      { line = $0; sub(/^[0-9]+ +/, "", line); t = line; sub(/ .*/, "", t) } # with -f a line starts with the thread id
+      t + 0 >= from && t + 0 <= to {
+        sub(/^[0-9.]+ +/, "", line)
+        if (line ~ /^<\.\.\./ || line ~ /^\+\+\+/ || line ~ /^---/) next # a resumed call, an exit, a signal
+        name = line; sub(/\(.*/, "", name)
+        n[name]++; total++
+      }
+      END { for (k in n) print k, n[k]; print "total", total + 0 }' "$file.trace" >"$file"
   fi
 }
 
@@ -175,10 +216,10 @@ REPORT="$RUN_DIR/report.md"
   echo
   printf '| workload | target | requests/s | calls/request |'
   for c in "${CALLS[@]}"; do printf ' %s |' "$c"; done
-  echo
+  echo ' other |'
   printf '|---|---|--:|--:|'
   for _ in "${CALLS[@]}"; do printf -- '--:|'; done
-  echo
+  echo '--:|' 
 } >"$REPORT"
 
 IFS=, read -r -a TARGET_LIST <<<"$TARGETS"
@@ -192,18 +233,25 @@ for target in "${TARGET_LIST[@]}"; do
     java -Xmx1g -jar "$JAR" -t "127.0.0.1:$PROXY_PORT" $args --preload-only -c 16 >"$RUN_DIR/$w-$target.preload" 2>&1 \
       || die "preload through $target failed, see $RUN_DIR/$w-$target.preload"
     # shellcheck disable=SC2086
-    java -Xmx1g -jar "$JAR" -t "127.0.0.1:$PROXY_PORT" $args -w 0 -d $((WARMUP + WINDOW + 2)) --json \
+    java -Xmx1g -jar "$JAR" -t "127.0.0.1:$PROXY_PORT" $args -w 0 -d 600 --json \
       >"$RUN_DIR/$w-$target.json" 2>"$RUN_DIR/$w-$target.err" &
     gen=$!
     PIDS+=("$gen")
+    # a JVM starts slowly on a busy machine: the warm-up counts from the first requests the backends see
+    first=$(backend_requests)
+    for _ in $(seq 1 600); do
+      [[ $(backend_requests) -gt $first ]] && break
+      kill -0 "$gen" 2>/dev/null || die "the generator exited, see $RUN_DIR/$w-$target.err"
+      sleep 0.1
+    done
     sleep "$WARMUP"
-    before=$(stats_requests "$STATS_PORT")
-    start=$(date +%s.%N)
-    count "$PROXY_PID" "$WINDOW" "$RUN_DIR/$w-$target.calls"
-    [[ $target == nutcracker ]] && sleep 0.2 # its stats lag by up to one aggregation interval
-    after=$(stats_requests "$STATS_PORT")
-    elapsed=$(awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { print e - s }')
-    wait "$gen" || log "  generator exit $? (see $RUN_DIR/$w-$target.err)"
+    calls="$RUN_DIR/$w-$target.calls"
+    count "$PROXY_PID" "$WINDOW" "$calls"
+    before=$(cat "$calls.before")
+    after=$(cat "$calls.after")
+    elapsed=$(awk -v s="$(cat "$calls.before.t")" -v e="$(cat "$calls.after.t")" 'BEGIN { print e - s }')
+    kill -TERM "$gen" 2>/dev/null || true
+    wait "$gen" 2>/dev/null || true
     requests=$((after - before))
     [[ $requests -gt 0 ]] || die "$target forwarded no request during the window"
     row=$(awk -v r="$requests" -v w="$w" -v t="$target" -v el="$elapsed" -v calls="${CALLS[*]}" '
@@ -211,9 +259,13 @@ for target in "${TARGET_LIST[@]}"; do
       END {
         printf "| %s | %s | %d | %.2f |", w, t, r / el, n["total"] / r
         k = split(calls, c, " ")
-        for (i = 1; i <= k; i++) printf " %s |", (c[i] in n && n[c[i]] > 0) ? sprintf("%.2f", n[c[i]] / r) : "0"
-        printf "\n"
-      }' "$RUN_DIR/$w-$target.calls")
+        listed = 0
+        for (i = 1; i <= k; i++) {
+          printf " %s |", (c[i] in n && n[c[i]] > 0) ? sprintf("%.2f", n[c[i]] / r) : "0"
+          if (c[i] in n) listed += n[c[i]]
+        }
+        printf " %.2f |\n", (n["total"] - listed) / r
+      }' "$calls")
     echo "$row" >>"$REPORT"
     log "  $row"
   done
