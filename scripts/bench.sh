@@ -3,6 +3,8 @@
 #
 #   scripts/bench.sh [--rounds N] [--duration S] [--warmup S] [--quick] [--out FILE] [--note TEXT]
 #                    [--workloads a,b,...] [--no-redis] [--sg-threads N] [--client-threads N] [--list]
+#                    [--sg-transports io_uring,epoll,...] [--nc-procs N] [--summary FILE]
+#                    [--pin-proxy CPUS] [--pin-load CPUS] [--pin-backends CPUS]
 #
 # Starts 4 memcached backends (1 thread, -m 256 each), nutcracker and shardgate with the same pool config
 # (fnv1a_64, ketama, the 4 servers), and runs every workload against: direct memcached (backend 1 alone, the
@@ -20,8 +22,13 @@
 # when the launcher is missing, fails, or the port does not open within SG_START_TIMEOUT seconds (default 15), its
 # columns say "not available". No numbers are ever made up. SHARDGATE_LAUNCHER=PATH runs another launcher.
 #
-# Nothing is pinned to a CPU. To pin, wrap the commands yourself (see docs/BENCHMARKS.md); on a 2-core machine the
-# load generator, the proxy and the backends share both cores whatever you do.
+# --sg-transports runs one shardgate per transport (-Dshardgate.transport=T), side by side in the same rounds, as
+# targets shardgate-T. --nc-procs N runs N nutcracker processes on the same backends and spreads the generator's
+# connections over them (one nutcracker per core, against shardgate --sg-threads N); their CPU and RSS are summed;
+# the redis rows need one port per target and are skipped then. --pin-proxy / --pin-load / --pin-backends pin
+# the proxies, the load generator (and redis-benchmark) and the backends to CPU lists (taskset -c, e.g. 0 or
+# 2-3); unpinned by default. scripts/scaling.sh runs this for 1, 2, 4... proxy cores in one command.
+# --summary FILE: the medians as tab-separated lines (workload, target, ops/s, p50, p99, p99.9 us, CPU s/M, RSS MB).
 #
 # Every process this script starts is ended by its PID when it exits (trap on EXIT). Logs, configs and the raw
 # JSON results stay in run/bench-<timestamp>/ (git-ignored).
@@ -34,6 +41,7 @@ DURATION=10
 WARMUP=2
 QUICK=0
 OUT=""
+SUMMARY=""
 WORKLOADS=""
 REDIS=1
 SG_THREADS=1
@@ -54,7 +62,11 @@ ALL_WORKLOADS=(
   "value-100k|1-key get, 100 KiB values, 50 conns, pipeline 1|-c 50 -p 1 -k 1 -s 102400 -n 500 --key-prefix v100k:"
   "idle-1000|1-key get, 100 B, 50 active conns beside 1000 idle ones, pipeline 1|-c 50 -p 1 -k 1 -s 100 -n 100000 --idle-connections 1000 --key-prefix v100:"
 )
-TARGETS=(direct nutcracker shardgate)
+SG_TRANSPORTS=""
+NC_PROCS=1
+PIN_PROXY=""
+PIN_LOAD=""
+PIN_BACKENDS=""
 
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'; }
 die() { echo "bench.sh: $*" >&2; exit 2; }
@@ -68,10 +80,16 @@ while [[ $# -gt 0 ]]; do
     --quick) QUICK=1; shift ;;
     --out) OUT=$2; shift 2 ;;
     --note) NOTE=$2; shift 2 ;;
+    --summary) SUMMARY=$2; shift 2 ;;
     --workloads) WORKLOADS=$2; shift 2 ;;
     --no-redis) REDIS=0; shift ;;
     --sg-threads) SG_THREADS=$2; shift 2 ;;
     --client-threads) CLIENT_THREADS=$2; shift 2 ;;
+    --sg-transports) SG_TRANSPORTS=$2; shift 2 ;;
+    --nc-procs) NC_PROCS=$2; shift 2 ;;
+    --pin-proxy) PIN_PROXY=$2; shift 2 ;;
+    --pin-load) PIN_LOAD=$2; shift 2 ;;
+    --pin-backends) PIN_BACKENDS=$2; shift 2 ;;
     --list) for w in "${ALL_WORKLOADS[@]}"; do IFS='|' read -r n d _ <<<"$w"; printf '%-11s %s\n' "$n" "$d"; done; exit 0 ;;
     -h|--help) usage; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
@@ -81,6 +99,42 @@ if [[ $QUICK == 1 ]]; then ROUNDS=1; DURATION=2; WARMUP=1; fi
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a positive integer"
 [[ $DURATION =~ ^[0-9]+([.][0-9]+)?$ ]] || die "--duration must be a number of seconds"
 [[ $WARMUP =~ ^[0-9]+([.][0-9]+)?$ ]] || die "--warmup must be a number of seconds"
+[[ $NC_PROCS =~ ^[1-9][0-9]*$ ]] || die "--nc-procs must be a positive integer"
+if [[ $NC_PROCS -gt 1 && $REDIS == 1 ]]; then
+  echo "bench.sh: --nc-procs $NC_PROCS: the redis rows are skipped (redis-benchmark loads one port)" >&2
+  REDIS=0
+fi
+# the shardgate targets: one per transport asked for, or one on the launcher's choice (auto)
+SG_TARGETS=()
+declare -A SG_TRANSPORT_OF
+if [[ -z $SG_TRANSPORTS ]]; then
+  SG_TARGETS=(shardgate)
+  SG_TRANSPORT_OF[shardgate]=""
+else
+  IFS=, read -r -a _transports <<<"$SG_TRANSPORTS"
+  for t in "${_transports[@]}"; do
+    case $t in io_uring|epoll|nio|auto) ;; *) die "--sg-transports: unknown transport $t (io_uring, epoll, nio, auto)" ;; esac
+    SG_TARGETS+=("shardgate-$t")
+    SG_TRANSPORT_OF[shardgate-$t]=$t
+  done
+fi
+TARGETS=(direct nutcracker "${SG_TARGETS[@]}")
+# pinned PREFIX-ARRAY-NAME CPUS: a taskset prefix for a command, empty when not pinned
+PIN_PROXY_CMD=()
+PIN_LOAD_CMD=()
+PIN_BACKENDS_CMD=()
+for v in PROXY LOAD BACKENDS; do
+  cpus_var=PIN_$v
+  if [[ -n ${!cpus_var} ]]; then
+    command -v taskset >/dev/null || die "taskset is not installed (util-linux)"
+    taskset -c "${!cpus_var}" true 2>/dev/null || die "--pin-${v,,} ${!cpus_var}: not a CPU list this machine has"
+    declare -n cmd_ref=PIN_${v}_CMD
+    cmd_ref=(taskset -c "${!cpus_var}")
+    unset -n cmd_ref
+  fi
+done
+PINNING="nothing pinned"
+[[ -n $PIN_PROXY$PIN_LOAD$PIN_BACKENDS ]] && PINNING="pinned: proxies on CPUs ${PIN_PROXY:-any}, load generator on ${PIN_LOAD:-any}, backends on ${PIN_BACKENDS:-any}"
 
 SELECTED=()
 for w in "${ALL_WORKLOADS[@]}"; do
@@ -180,7 +234,7 @@ MC_PORTS=()
 MC_PIDS=()
 for i in 1 2 3 4; do
   free_port port
-  memcached "${MEMCACHED_USER[@]}" -l 127.0.0.1 -p "$port" -U 0 -t 1 -m 256 -c 4096 >"$RUN_DIR/memcached-$i.log" 2>&1 &
+  "${PIN_BACKENDS_CMD[@]}" memcached "${MEMCACHED_USER[@]}" -l 127.0.0.1 -p "$port" -U 0 -t 1 -m 256 -c 4096 >"$RUN_DIR/memcached-$i.log" 2>&1 &
   pid=$!
   PIDS+=("$pid")
   wait_port "$port" "$pid" 10 || die "memcached $i did not start, see $RUN_DIR/memcached-$i.log"
@@ -213,22 +267,23 @@ pool_config() {
 start_nutcracker() {
   local name=$1 conf=$2 port=$3 stats pid
   free_port stats
-  "$NUTCRACKER" -c "$conf" -s "$stats" -a 127.0.0.1 -o "$RUN_DIR/$name.log" >"$RUN_DIR/$name.out" 2>&1 &
+  "${PIN_PROXY_CMD[@]}" "$NUTCRACKER" -c "$conf" -s "$stats" -a 127.0.0.1 -o "$RUN_DIR/$name.log" >"$RUN_DIR/$name.out" 2>&1 &
   pid=$!
   PIDS+=("$pid")
   wait_port "$port" "$pid" 10 || die "$name did not start, see $RUN_DIR/$name.log"
   STARTED_PID=$pid
 }
 
-# start_shardgate NAME CONFIG PORT -> sets STARTED_PID (empty when not available) and SG_WHY
+# start_shardgate NAME CONFIG PORT TRANSPORT -> sets STARTED_PID (empty when not available) and SG_WHY
 start_shardgate() {
-  local name=$1 conf=$2 port=$3 stats pid launcher=$SHARDGATE_LAUNCHER
+  local name=$1 conf=$2 port=$3 transport=$4 stats pid launcher=$SHARDGATE_LAUNCHER extra=${JAVA_OPTS_EXTRA:-}
+  [[ -n $transport ]] && extra="-Dshardgate.transport=$transport $extra"
   STARTED_PID=""
   SG_WHY=""
   if [[ ! -x $launcher ]]; then SG_WHY="no executable ${launcher#"$ROOT"/}"; return 0; fi
   free_port stats
-  (cd "$ROOT" && exec "$launcher" -c "$conf" -s "$stats" -p "$RUN_DIR/$name.pid" --threads "$SG_THREADS") \
-    >"$RUN_DIR/$name.log" 2>&1 &
+  (cd "$ROOT" && JAVA_OPTS_EXTRA=$extra exec "${PIN_PROXY_CMD[@]}" "$launcher" -c "$conf" -s "$stats" \
+    -p "$RUN_DIR/$name.pid" --threads "$SG_THREADS") >"$RUN_DIR/$name.log" 2>&1 &
   pid=$!
   PIDS+=("$pid")
   # wait for the port; a launcher that exits with an error is not available at once, one that exits 0 may have
@@ -260,52 +315,80 @@ start_shardgate() {
   fi
 }
 
-free_port NC_PORT
-free_port SG_PORT
-pool_config "$RUN_DIR/nutcracker-memcache.yml" memcache "$NC_PORT" false "${MC_PORTS[@]}"
-pool_config "$RUN_DIR/shardgate-memcache.yml" memcache "$SG_PORT" false "${MC_PORTS[@]}"
-"$NUTCRACKER" -t -c "$RUN_DIR/nutcracker-memcache.yml" >/dev/null 2>&1 || die "nutcracker rejects $RUN_DIR/nutcracker-memcache.yml"
-start_nutcracker nutcracker-memcache "$RUN_DIR/nutcracker-memcache.yml" "$NC_PORT"
-NC_PID=$STARTED_PID
-log "nutcracker on port $NC_PORT (pid $NC_PID)"
-start_shardgate shardgate-memcache "$RUN_DIR/shardgate-memcache.yml" "$SG_PORT"
-SG_PID=$STARTED_PID
-SG_STATUS="running"
-if [[ -z $SG_PID ]]; then SG_STATUS="not available ($SG_WHY)"; fi
-log "shardgate: $SG_STATUS${SG_PID:+ on port $SG_PORT (pid $SG_PID)}"
+# NC_PORTS / NC_PIDS: the nutcracker processes (--nc-procs), all on the same backends
+NC_PORTS=()
+NC_PIDS=()
+for i in $(seq 1 "$NC_PROCS"); do
+  free_port port
+  pool_config "$RUN_DIR/nutcracker-memcache-$i.yml" memcache "$port" false "${MC_PORTS[@]}"
+  "$NUTCRACKER" -t -c "$RUN_DIR/nutcracker-memcache-$i.yml" >/dev/null 2>&1 || die "nutcracker rejects $RUN_DIR/nutcracker-memcache-$i.yml"
+  start_nutcracker "nutcracker-memcache-$i" "$RUN_DIR/nutcracker-memcache-$i.yml" "$port"
+  NC_PORTS+=("$port")
+  NC_PIDS+=("$STARTED_PID")
+done
+log "nutcracker: $NC_PROCS process(es) on port(s) ${NC_PORTS[*]} (pid(s) ${NC_PIDS[*]})"
+declare -A SG_PORT SG_PID
+SG_STATUS=""
+for sg in "${SG_TARGETS[@]}"; do
+  free_port port
+  pool_config "$RUN_DIR/$sg-memcache.yml" memcache "$port" false "${MC_PORTS[@]}"
+  start_shardgate "$sg-memcache" "$RUN_DIR/$sg-memcache.yml" "$port" "${SG_TRANSPORT_OF[$sg]}"
+  SG_PORT[$sg]=$port
+  SG_PID[$sg]=$STARTED_PID
+  status="running"
+  [[ -z $STARTED_PID ]] && status="not available ($SG_WHY)"
+  SG_STATUS+="${SG_STATUS:+; }$sg $status"
+  log "$sg: $status${STARTED_PID:+ on port $port (pid $STARTED_PID)}"
+done
 
-target_port() { case $1 in direct) echo "${MC_PORTS[0]}" ;; nutcracker) echo "$NC_PORT" ;; shardgate) echo "$SG_PORT" ;; esac; }
-# the process whose CPU and RSS a run reports: the proxy, or for direct the memcached backend itself
-target_pid() { case $1 in direct) echo "${MC_PIDS[0]}" ;; nutcracker) echo "$NC_PID" ;; shardgate) echo "$SG_PID" ;; esac; }
+# target_ports TARGET: the port(s) the generator loads, comma-separated
+target_ports() {
+  case $1 in
+    direct) echo "127.0.0.1:${MC_PORTS[0]}" ;;
+    nutcracker) local p out=""; for p in "${NC_PORTS[@]}"; do out+="${out:+,}127.0.0.1:$p"; done; echo "$out" ;;
+    *) echo "127.0.0.1:${SG_PORT[$1]}" ;;
+  esac
+}
+# target_pids TARGET: the process(es) whose CPU and RSS a run reports: the proxy, or for direct the memcached backend
+target_pids() {
+  case $1 in
+    direct) echo "${MC_PIDS[0]}" ;;
+    nutcracker) echo "${NC_PIDS[*]}" ;;
+    *) echo "${SG_PID[$1]}" ;;
+  esac
+}
 
 # record JSON...: append a result line
 record() { jq -c -n "$@" >>"$RESULTS"; }
 
 # run_workload NAME ROUND TARGET ARGS
 run_workload() {
-  local name=$1 round=$2 target=$3 args=$4 port pid out rc rss ticks_ok
-  port=$(target_port "$target")
-  pid=$(target_pid "$target")
+  local name=$1 round=$2 target=$3 args=$4 ports pids pid out rc rss ticks_ok watch=()
+  ports=$(target_ports "$target")
+  pids=$(target_pids "$target")
+  pid=${pids%% *}
+  for p in $pids; do watch+=(--watch-pid "$p"); done
   if [[ -z $pid ]] || ! kill -0 "$pid" 2>/dev/null; then
     record --arg w "$name" --arg t "$target" --argjson r "$round" '{workload:$w,target:$t,round:$r,available:false}'
     return 0
   fi
   # preload through the same target (not measured): every get must hit
   # shellcheck disable=SC2086
-  if ! timeout 600 java -Xmx1g -jar "$JAR" -t "127.0.0.1:$port" $args --preload-only -c 16 \
+  if ! timeout 600 "${PIN_LOAD_CMD[@]}" java -Xmx1g -jar "$JAR" -t "$ports" $args --preload-only -c 16 \
       --threads "$CLIENT_THREADS" >"$RUN_DIR/$name-$target-$round.preload.txt" 2>&1; then
     log "  $target: preload FAILED, see $RUN_DIR/$name-$target-$round.preload.txt"
     record --arg w "$name" --arg t "$target" --argjson r "$round" '{workload:$w,target:$t,round:$r,available:true,failed:"preload"}'
     return 0
   fi
-  reset_peak "$pid"
+  for p in $pids; do reset_peak "$p"; done
   local retrans_before retrans
   retrans_before=$(tcp_retrans)
   # shellcheck disable=SC2086
-  out=$(timeout $((${DURATION%.*} + ${WARMUP%.*} + 120)) java -Xmx1g -jar "$JAR" -t "127.0.0.1:$port" $args \
-      -d "$DURATION" -w "$WARMUP" --threads "$CLIENT_THREADS" --watch-pid "$pid" --clk-tck "$CLK_TCK" --json \
+  out=$(timeout $((${DURATION%.*} + ${WARMUP%.*} + 120)) "${PIN_LOAD_CMD[@]}" java -Xmx1g -jar "$JAR" -t "$ports" $args \
+      -d "$DURATION" -w "$WARMUP" --threads "$CLIENT_THREADS" "${watch[@]}" --clk-tck "$CLK_TCK" --json \
       2>"$RUN_DIR/$name-$target-$round.err") && rc=0 || rc=$?
-  rss=$(peak_rss_kb "$pid")
+  rss=0
+  for p in $pids; do rss=$((rss + $(peak_rss_kb "$p"))); done # several nutcracker processes: their sum
   retrans=$(($(tcp_retrans) - retrans_before))
   echo "$out" >"$RUN_DIR/$name-$target-$round.json"
   if ! jq -e . >/dev/null 2>&1 <<<"$out" || [[ -z $out ]]; then
@@ -345,7 +428,7 @@ if [[ $REDIS == 1 ]]; then
   RD_PIDS=()
   for i in 1 2 3 4; do
     free_port port
-    redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --maxclients 4096 \
+    "${PIN_BACKENDS_CMD[@]}" redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --maxclients 4096 \
       --logfile "$RUN_DIR/redis-$i.log" >/dev/null 2>&1 &
     pid=$!
     PIDS+=("$pid")
@@ -354,26 +437,34 @@ if [[ $REDIS == 1 ]]; then
     RD_PIDS+=("$pid")
   done
   free_port NCR_PORT
-  free_port SGR_PORT
   pool_config "$RUN_DIR/nutcracker-redis.yml" redis "$NCR_PORT" true "${RD_PORTS[@]}"
-  pool_config "$RUN_DIR/shardgate-redis.yml" redis "$SGR_PORT" true "${RD_PORTS[@]}"
   start_nutcracker nutcracker-redis "$RUN_DIR/nutcracker-redis.yml" "$NCR_PORT"
   NCR_PID=$STARTED_PID
-  start_shardgate shardgate-redis "$RUN_DIR/shardgate-redis.yml" "$SGR_PORT"
-  SGR_PID=$STARTED_PID
-  SGR_STATUS="running"
-  if [[ -z $SGR_PID ]]; then SGR_STATUS="not available ($SG_WHY)"; fi
-  log "redis backends on ${RD_PORTS[*]}; nutcracker on $NCR_PORT; shardgate: $SGR_STATUS"
+  declare -A SGR_PORT SGR_PID
+  SGR_STATUS=""
+  for sg in "${SG_TARGETS[@]}"; do
+    free_port port
+    pool_config "$RUN_DIR/$sg-redis.yml" redis "$port" true "${RD_PORTS[@]}"
+    start_shardgate "$sg-redis" "$RUN_DIR/$sg-redis.yml" "$port" "${SG_TRANSPORT_OF[$sg]}"
+    SGR_PORT[$sg]=$port
+    SGR_PID[$sg]=$STARTED_PID
+    status="running"
+    [[ -z $STARTED_PID ]] && status="not available ($SG_WHY)"
+    SGR_STATUS+="${SGR_STATUS:+; }$sg $status"
+  done
+  log "redis backends on ${RD_PORTS[*]}; nutcracker on $NCR_PORT; $SGR_STATUS"
   REQUESTS=$(awk -v d="$DURATION" 'BEGIN { n = int(d * 100000); if (n < 50000) n = 50000; print n }')
   MGET_KEYS=()
   for _ in $(seq 1 100); do MGET_KEYS+=("key:__rand_int__"); done
   # warm-up, not measured: stores the key space and gives shardgate's JIT the same start the generator's warm-up
   # gives it on the memcached rows (a cold JVM's first run would measure the compiler)
   log "redis warm-up (not measured)"
-  for port in "${RD_PORTS[0]}" "$NCR_PORT" ${SGR_PID:+"$SGR_PORT"}; do
-    timeout 300 redis-benchmark -h 127.0.0.1 -p "$port" -c 50 -P 16 -n 300000 -d 100 -r 100000 -t set,get -q \
+  warm_ports=("${RD_PORTS[0]}" "$NCR_PORT")
+  for sg in "${SG_TARGETS[@]}"; do [[ -n ${SGR_PID[$sg]} ]] && warm_ports+=("${SGR_PORT[$sg]}"); done
+  for port in "${warm_ports[@]}"; do
+    timeout 300 "${PIN_LOAD_CMD[@]}" redis-benchmark -h 127.0.0.1 -p "$port" -c 50 -P 16 -n 300000 -d 100 -r 100000 -t set,get -q \
       >/dev/null 2>>"$RUN_DIR/redis-benchmark.err" || true
-    timeout 300 redis-benchmark -h 127.0.0.1 -p "$port" -c 50 -n 5000 -r 100000 -q MGET "${MGET_KEYS[@]}" \
+    timeout 300 "${PIN_LOAD_CMD[@]}" redis-benchmark -h 127.0.0.1 -p "$port" -c 50 -n 5000 -r 100000 -q MGET "${MGET_KEYS[@]}" \
       >/dev/null 2>>"$RUN_DIR/redis-benchmark.err" || true
   done
   for round in $(seq 1 "$ROUNDS"); do
@@ -383,11 +474,11 @@ if [[ $REDIS == 1 ]]; then
         *) row=redis-$test-p16; rb_args=(-P 16 -n "$REQUESTS" -t "$test"); csv_name=$test; n=$REQUESTS ;;
       esac
       log "redis-benchmark $row, round $round/$ROUNDS"
-      for target in direct nutcracker shardgate; do
+      for target in "${TARGETS[@]}"; do
         case $target in
           direct) port=${RD_PORTS[0]}; pid=${RD_PIDS[0]} ;;
           nutcracker) port=$NCR_PORT; pid=$NCR_PID ;;
-          shardgate) port=$SGR_PORT; pid=$SGR_PID ;;
+          *) port=${SGR_PORT[$target]}; pid=${SGR_PID[$target]} ;;
         esac
         if [[ -z $pid ]] || ! kill -0 "$pid" 2>/dev/null; then
           record --arg w "$row" --arg t "$target" --argjson r "$round" '{workload:$w,target:$t,round:$r,available:false}'
@@ -396,7 +487,7 @@ if [[ $REDIS == 1 ]]; then
         reset_peak "$pid"
         retrans_before=$(tcp_retrans)
         before=$(cpu_ticks "$pid")
-        csv=$(timeout 300 redis-benchmark -h 127.0.0.1 -p "$port" -c 50 -d 100 -r 100000 --csv "${rb_args[@]}" \
+        csv=$(timeout 300 "${PIN_LOAD_CMD[@]}" redis-benchmark -h 127.0.0.1 -p "$port" -c 50 -d 100 -r 100000 --csv "${rb_args[@]}" \
           2>>"$RUN_DIR/redis-benchmark.err") || true
         after=$(cpu_ticks "$pid")
         rss=$(peak_rss_kb "$pid")
@@ -442,8 +533,9 @@ stats() {
         | ([ $ok[] | .gen.p50_us ] | median) as $p50
         | ([ $ok[] | .gen.p99_us ] | median) as $p99
         | ([ $ok[] | .gen.p999_us | select(. != null) ] | median) as $p999
-        | ([ $ok[] | (.gen.server_cpu_s | to_entries | .[0].value) as $c
-             | select($c != null and $c >= 0 and .gen.requests > 0) | $c / .gen.requests * 1e6 ] | median) as $cpu
+        | ([ $ok[] | ([.gen.server_cpu_s | to_entries[] | .value]) as $cs
+             | select(($cs | length) > 0 and ($cs | all(. != null and . >= 0)) and .gen.requests > 0)
+             | ($cs | add) / .gen.requests * 1e6 ] | median) as $cpu
         | ([ $ok[] | .rss_kb | select(. != null and . >= 0) ] | median) as $rss
         | ([ $ok[] | .gen.errors // 0 ] | add) as $err
         | ([ $ok[] | .gen.connections_lost // 0 ] | add) as $lost
@@ -457,6 +549,8 @@ stats() {
 fmt_ops() { [[ $1 == - ]] && echo "—" || awk -v v="$1" 'BEGIN { printf "%.0f", v }'; }
 fmt_ms() { [[ $1 == - || $1 == null ]] && echo "—" || awk -v v="$1" 'BEGIN { printf "%.3f", v / 1000 }'; }
 fmt_num() { [[ $1 == - ]] && echo "—" || awk -v v="$1" -v d="$2" 'BEGIN { printf "%.*f", d, v }'; }
+# ops per CPU-second of the proxy (all its threads), from CPU s per million requests: the per-core efficiency
+per_cpu_s() { [[ $1 == - ]] && echo "—" || awk -v v="$1" 'BEGIN { if (v <= 0) print "—"; else printf "%.0f", 1e6 / v }'; }
 ratio() { [[ $1 == - || $2 == - ]] && echo "n/a" || awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2f", a / b }'; }
 
 REPORT="$RUN_DIR/report.md"
@@ -467,13 +561,13 @@ printf 'workload\ttarget\tops\tp50_us\tp99_us\tp999_us\tcpu_s_per_m_req\trss_mb\
   echo "## shardgate vs nutcracker vs direct memcached — $(date +%Y-%m-%d)"
   echo
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), Linux $(uname -r)."
-  echo "Versions: $(memcached -V), $("$NUTCRACKER" -V 2>&1 | head -1 | sed 's/^This is //'), $(java -version 2>&1 | head -1), shardgate $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?') (threads $SG_THREADS): $SG_STATUS."
-  echo "Runs: $ROUNDS rounds × ${DURATION} s measured after ${WARMUP} s warm-up, targets interleaved direct → nutcracker → shardgate each round; load generator with $CLIENT_THREADS event-loop thread(s); nothing pinned; wall time ${ELAPSED} s."
+  echo "Versions: $(memcached -V), $("$NUTCRACKER" -V 2>&1 | head -1 | sed 's/^This is //'), $(java -version 2>&1 | head -1), shardgate $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '?') (threads $SG_THREADS; $SG_STATUS), nutcracker × $NC_PROCS."
+  echo "Runs: $ROUNDS rounds × ${DURATION} s measured after ${WARMUP} s warm-up, targets interleaved ${TARGETS[*]} each round; load generator with $CLIENT_THREADS event-loop thread(s); $PINNING; wall time ${ELAPSED} s."
   echo "Every reply verified (errors column: failed replies + lost connections, summed over rounds). Medians over rounds."
   [[ $RSS_RESET == 1 ]] || echo "Note: VmHWM could not be reset between runs; peak RSS is the peak since the process started."
   echo
-  echo "| workload | target | ops/s | p50 ms | p99 ms | p99.9 ms | CPU s / M req | peak RSS MB | errors | load gen CPU | TCP retrans |"
-  echo "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+  echo "| workload | target | ops/s | p50 ms | p99 ms | p99.9 ms | CPU s / M req | ops per proxy CPU-s | peak RSS MB | errors | load gen CPU | TCP retrans |"
+  echo "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
   ROWS=()
   for w in "${SELECTED[@]}"; do IFS='|' read -r name what _ <<<"$w"; ROWS+=("$name|$what"); done
   ROWS+=("${REDIS_ROWS[@]}")
@@ -486,28 +580,32 @@ printf 'workload\ttarget\tops\tp50_us\tp99_us\tp999_us\tcpu_s_per_m_req\trss_mb\
         "$status" >>"$MEDIANS"
       [[ $idle_closed != 0 ]] && err="$err ($idle_closed idle conns closed by the server)"
       S[$name,$target]="$ops $p50 $p99 $p999 $cpu $rss"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$target" "$ops" "$p50" "$p99" "$p999" "$cpu" "$rss" >>"$RUN_DIR/summary.tsv"
       label=$target
       [[ $target == direct && $name == redis-* ]] && label="direct redis"
       [[ $target == direct && $name != redis-* ]] && label="direct memcached"
+      [[ $target == nutcracker && $NC_PROCS -gt 1 ]] && label="nutcracker × $NC_PROCS"
       case $status in
         ok) [[ $name == redis-* ]] && err="not verified"
-            echo "| $name | $label | $(fmt_ops "$ops") | $(fmt_ms "$p50") | $(fmt_ms "$p99") | $(fmt_ms "$p999") | $(fmt_num "$cpu" 2) | $(fmt_num "$rss" 1) | $err | $(fmt_num "$gen" 2) | $retrans |" ;;
-        unavailable|none) echo "| $name | $label | not available | | | | | | | | |" ;;
-        *) echo "| $name | $label | FAILED (see logs) | | | | | | | | |" ;;
+            echo "| $name | $label | $(fmt_ops "$ops") | $(fmt_ms "$p50") | $(fmt_ms "$p99") | $(fmt_ms "$p999") | $(fmt_num "$cpu" 2) | $(per_cpu_s "$cpu") | $(fmt_num "$rss" 1) | $err | $(fmt_num "$gen" 2) | $retrans |" ;;
+        unavailable|none) echo "| $name | $label | not available | | | | | | | | | |" ;;
+        *) echo "| $name | $label | FAILED (see logs) | | | | | | | | | |" ;;
       esac
     done
   done
   echo
   echo "Ratios of medians (shardgate / nutcracker, shardgate / direct, and nutcracker / direct for reference):"
   echo
-  echo "| workload | ops/s sg/nc | p50 sg/nc | p99 sg/nc | p99.9 sg/nc | CPU sg/nc | RSS sg/nc | ops/s sg/direct | p99 sg/direct | ops/s nc/direct | p99 nc/direct |"
-  echo "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
+  echo "| workload | shardgate | ops/s sg/nc | p50 sg/nc | p99 sg/nc | p99.9 sg/nc | CPU sg/nc | RSS sg/nc | ops/s sg/direct | p99 sg/direct | ops/s nc/direct | p99 nc/direct |"
+  echo "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
   for row in "${ROWS[@]}"; do
     IFS='|' read -r name _ <<<"$row"
     read -r d_ops _ d_p99 _ _ _ <<<"${S[$name,direct]}"
     read -r n_ops n_p50 n_p99 n_p999 n_cpu n_rss <<<"${S[$name,nutcracker]}"
-    read -r s_ops s_p50 s_p99 s_p999 s_cpu s_rss <<<"${S[$name,shardgate]}"
-    echo "| $name | $(ratio "$s_ops" "$n_ops") | $(ratio "$s_p50" "$n_p50") | $(ratio "$s_p99" "$n_p99") | $(ratio "$s_p999" "$n_p999") | $(ratio "$s_cpu" "$n_cpu") | $(ratio "$s_rss" "$n_rss") | $(ratio "$s_ops" "$d_ops") | $(ratio "$s_p99" "$d_p99") | $(ratio "$n_ops" "$d_ops") | $(ratio "$n_p99" "$d_p99") |"
+    for sg in "${SG_TARGETS[@]}"; do
+      read -r s_ops s_p50 s_p99 s_p999 s_cpu s_rss <<<"${S[$name,$sg]}"
+      echo "| $name | $sg | $(ratio "$s_ops" "$n_ops") | $(ratio "$s_p50" "$n_p50") | $(ratio "$s_p99" "$n_p99") | $(ratio "$s_p999" "$n_p999") | $(ratio "$s_cpu" "$n_cpu") | $(ratio "$s_rss" "$n_rss") | $(ratio "$s_ops" "$d_ops") | $(ratio "$s_p99" "$d_p99") | $(ratio "$n_ops" "$d_ops") | $(ratio "$n_p99" "$d_p99") |"
+    done
   done
   echo
   echo "Workloads:"
@@ -549,6 +647,7 @@ plots_section() {
 plots_section report >>"$REPORT"
 
 cat "$REPORT"
+[[ -n $SUMMARY ]] && cp "$RUN_DIR/summary.tsv" "$SUMMARY"
 if [[ -n $OUT ]]; then
   out_stem=$(basename "$OUT" .md)
   out_dir=$(dirname "$OUT")

@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 @Command(name = "shardgate-bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Load generator: drives a memcached-protocol server with pipelined, verified requests.")
 public final class LoadGenerator implements Callable<Integer> {
-    @Option(names = {"-t", "--target"}, required = true, paramLabel = "HOST:PORT", description = "Server to load.")
+    @Option(names = {"-t", "--target"}, required = true, paramLabel = "HOST:PORT[,HOST:PORT...]",
+            description = "Server to load; with several (e.g. one nutcracker per core), connection i goes to the i-th modulo their count.")
     String target;
 
     @Option(names = "--protocol", defaultValue = "memcache", description = "memcache (redis: not built yet).")
@@ -110,12 +111,10 @@ public final class LoadGenerator implements Callable<Integer> {
             if (!"memcache".equals(protocol)) {
                 throw new IllegalArgumentException("--protocol " + protocol + " is not supported yet (only memcache)");
             }
-            int colon = target.lastIndexOf(':');
-            if (colon <= 0) throw new IllegalArgumentException("--target must be HOST:PORT, got " + target);
-            String host = target.substring(0, colon);
-            int port = Integer.parseInt(target.substring(colon + 1));
+            List<LoadRun.Target> targets = java.util.Arrays.stream(target.split(",")).map(String::trim)
+                    .map(LoadRun.Target::parse).toList();
             int threadCount = threads != null ? threads : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-            settings = new Settings(host, port, connections, pipeline, duration, warmup, getRatio, keysPerGet,
+            settings = new Settings(targets, connections, pipeline, duration, warmup, getRatio, keysPerGet,
                     valueSize, keySpace, keyPrefix, preload, preloadOnly, allowMisses, idleConnections, threadCount,
                     valueVersion, seed, watchPids, clockTicks, drainTimeout, connectTimeout, preloadTimeout);
             settings.validate();
@@ -135,12 +134,16 @@ public final class LoadGenerator implements Callable<Integer> {
         return result.failed() ? 1 : 0;
     }
 
+    private static String targetsText(Settings s) {
+        return String.join(",", s.targets().stream().map(LoadRun.Target::toString).toList());
+    }
+
     static String toText(Result r) {
         Settings s = r.settings();
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT,
                 "target %s:%d  memcache  %d connections%s  pipeline %d  get-ratio %.2f  keys/get %d  value %d B  key space %d  (%s, %d threads)%n",
-                s.host(), s.port(), s.connections(), s.idleConnections() > 0 ? " (+" + s.idleConnections() + " idle)" : "",
+                targetsText(s), s.connections(), s.idleConnections() > 0 ? " (+" + s.idleConnections() + " idle)" : "",
                 s.pipeline(), s.getRatio(), s.keysPerGet(), s.valueSize(), s.keySpace(), r.transport(), s.threads()));
         if (s.preload() || s.preloadOnly()) {
             b.append(String.format(Locale.ROOT, "preload    %d sets in %.2f s, %d errors%n",
@@ -183,7 +186,7 @@ public final class LoadGenerator implements Callable<Integer> {
         Settings s = r.settings();
         StringBuilder b = new StringBuilder(512);
         b.append('{');
-        field(b, "target", quote(s.host() + ":" + s.port()));
+        field(b, "target", quote(targetsText(s)));
         field(b, "protocol", quote("memcache"));
         field(b, "transport", quote(r.transport()));
         field(b, "threads", s.threads());

@@ -53,6 +53,7 @@ import org.slf4j.LoggerFactory;
 public final class ShardGateServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ShardGateServer.class);
 
+    private final Transport transport;
     private final EventLoopGroup acceptors;
     private final EventLoopGroup workerGroup;
     private final List<Worker> workers;
@@ -64,8 +65,9 @@ public final class ShardGateServer implements AutoCloseable {
     /** The stats port, the admin listener and the aggregator behind them; null until started. */
     private ServerStats stats;
 
-    private ShardGateServer(EventLoopGroup acceptors, EventLoopGroup workerGroup, List<Worker> workers,
-            List<PoolRuntime> pools) {
+    private ShardGateServer(Transport transport, EventLoopGroup acceptors, EventLoopGroup workerGroup,
+            List<Worker> workers, List<PoolRuntime> pools) {
+        this.transport = transport;
         this.acceptors = acceptors;
         this.workerGroup = workerGroup;
         this.workers = workers;
@@ -74,7 +76,8 @@ public final class ShardGateServer implements AutoCloseable {
 
     /** Starts serving {@code config}. Throws if a listener cannot bind; nothing is left running then. */
     public static ShardGateServer start(ProxyConfig config, ServerSettings settings) throws InterruptedException {
-        Transport transport = Transport.best();
+        Transport.Choice choice = Transport.fromSystemProperty();
+        Transport transport = choice.transport();
         EventLoopGroup acceptors = transport.newGroup(1, new DefaultThreadFactory("shardgate-accept", true));
         List<PoolRuntime> pools = new ArrayList<>();
         try {
@@ -98,7 +101,7 @@ public final class ShardGateServer implements AutoCloseable {
             workerByLoop.put(executor, worker);
             workers.add(worker);
         }
-        ShardGateServer server = new ShardGateServer(acceptors, workerGroup, workers, pools);
+        ShardGateServer server = new ShardGateServer(transport, acceptors, workerGroup, workers, pools);
         try {
             for (PoolRuntime pool : pools) server.listen(pool, transport, workerByLoop, settings.mbufSize());
         } catch (RuntimeException | InterruptedException e) {
@@ -120,8 +123,8 @@ public final class ShardGateServer implements AutoCloseable {
         for (PoolRuntime pool : pools) {
             if (pool.config().preconnect()) workers.forEach(w -> w.preconnect(pool.index()));
         }
-        log.info("shardgate started: {} pool(s), {} worker(s), {} transport",
-                pools.size(), workers.size(), transport.name().toLowerCase(java.util.Locale.ROOT));
+        log.info("shardgate started: {} pool(s), {} worker(s), {} transport ({}), {} buffers",
+                pools.size(), workers.size(), transport.label(), choice.why(), Buffers.name());
         return server;
     }
 
@@ -140,6 +143,7 @@ public final class ShardGateServer implements AutoCloseable {
                 .group(acceptors, workerGroup)
                 .option(ChannelOption.SO_BACKLOG, config.backlog())
                 .handler(new AcceptFailures(config.name()))
+                .childOption(ChannelOption.ALLOCATOR, Buffers.allocator())
                 // nutcracker's -m sizes its read chunks; here it is where each connection's read buffer starts
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(
                         64, mbufSize, Math.max(65_536, mbufSize)))
@@ -209,6 +213,11 @@ public final class ShardGateServer implements AutoCloseable {
     /** The local address of each pool's listener, in config order (the real port when the config said port 0). */
     public List<SocketAddress> listenAddresses() {
         return listeners.stream().map(Channel::localAddress).toList();
+    }
+
+    /** The transport every event loop and connection of this server runs on. */
+    public Transport transport() {
+        return transport;
     }
 
     /** The stats: the stats port's and the admin listener's addresses, and the aggregator for tests. */

@@ -1,9 +1,10 @@
 /**
  * The running proxy: workers and listeners.
  *
- * <p>{@link io.shardgate.server.ShardGateServer} starts one acceptor thread and N workers (Netty event loops,
- * native epoll where available). Each pool listens on its own address; an accepted client connection is
- * handed to one worker for its whole life. A {@link io.shardgate.server.Worker} owns its client sessions and
+ * <p>{@link io.shardgate.server.ShardGateServer} starts one acceptor thread and N workers (Netty event loops on
+ * the {@link io.shardgate.server.Transport} chosen at start: io_uring, epoll or NIO; every connection takes its
+ * buffers from {@link io.shardgate.server.Buffers}). Each pool listens on its own address; an accepted client
+ * connection is handed to one worker for its whole life. A {@link io.shardgate.server.Worker} owns its client sessions and
  * its own pipelined connections to every server of every pool, so a request is decoded, routed, forwarded and
  * answered on one thread, and the only state shared between workers is immutable (config, routing snapshots)
  * or rarely written (server health, the client count per pool).

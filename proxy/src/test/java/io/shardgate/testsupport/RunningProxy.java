@@ -46,6 +46,11 @@ public final class RunningProxy implements AutoCloseable {
         }
     }
 
+    /** The transport the proxy's event loops run on. */
+    public io.shardgate.server.Transport transport() {
+        return server.transport();
+    }
+
     public ProxyConfig config() {
         return config;
     }

@@ -1,16 +1,18 @@
 package io.shardgate.bench.load;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.lang.management.ManagementFactory;
@@ -28,9 +30,27 @@ public final class LoadRun {
     /** In-flight depth used to preload, whatever the run's pipeline depth. */
     static final int PRELOAD_DEPTH = 16;
 
+    /** A server or proxy to load; with several, connection i goes to target i modulo their count. */
+    public record Target(String host, int port) {
+        /** {@code HOST:PORT}. */
+        public static Target parse(String text) {
+            int colon = text.lastIndexOf(':');
+            if (colon <= 0) throw new IllegalArgumentException("--target must be HOST:PORT, got " + text);
+            try {
+                return new Target(text.substring(0, colon), Integer.parseInt(text.substring(colon + 1)));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--target must be HOST:PORT, got " + text);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return host + ":" + port;
+        }
+    }
+
     public record Settings(
-            String host,
-            int port,
+            List<Target> targets,
             int connections,
             int pipeline,
             double durationSeconds,
@@ -54,7 +74,8 @@ public final class LoadRun {
             double preloadTimeoutSeconds) {
 
         public void validate() {
-            require(port > 0 && port < 65536, "port must be in 1..65535");
+            require(!targets.isEmpty(), "--target is required");
+            for (Target t : targets) require(t.port() > 0 && t.port() < 65536, "port must be in 1..65535");
             require(connections >= 1, "--connections must be at least 1");
             require(pipeline >= 1 && pipeline <= 4096, "--pipeline must be in 1..4096");
             require(durationSeconds > 0 || preloadOnly, "--duration must be positive");
@@ -124,7 +145,9 @@ public final class LoadRun {
         ValueSpec values = new ValueSpec(s.valueSize(), s.valueVersion());
         WireProtocol protocol = new MemcacheProtocol(keys, values, s.allowMisses());
         boolean epoll = Epoll.isAvailable();
-        EventLoopGroup group = epoll ? new EpollEventLoopGroup(s.threads()) : new NioEventLoopGroup(s.threads());
+        // the generator stays on epoll whatever transport the proxy under test runs, so only the proxy changes
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(s.threads(),
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         List<Connection> active = new ArrayList<>();
         List<Channel> activeChannels = new ArrayList<>();
         List<IdleConnection> idle = new ArrayList<>();
@@ -134,18 +157,19 @@ public final class LoadRun {
                     .group(group)
                     .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
                     .option(ChannelOption.TCP_NODELAY, true)
+                    .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT) // as under Netty 4.1
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) (s.connectTimeoutSeconds() * 1000));
             int capacity = Math.max(s.pipeline(), PRELOAD_DEPTH);
             for (int i = 0; i < s.connections(); i++) {
                 Connection c = new Connection(protocol, capacity, s.keysPerGet());
-                activeChannels.add(connect(bootstrap, () -> c, "load connection " + (i + 1)));
+                activeChannels.add(connect(bootstrap, target(i), () -> c, "load connection " + (i + 1)));
                 active.add(c);
             }
             // idle connections are opened only for a measured run
             if (!s.preloadOnly()) {
                 for (int i = 0; i < s.idleConnections(); i++) {
                     IdleConnection c = new IdleConnection();
-                    idleChannels.add(connect(bootstrap, () -> c, "idle connection " + (i + 1)));
+                    idleChannels.add(connect(bootstrap, target(i), () -> c, "idle connection " + (i + 1)));
                     idle.add(c);
                 }
             }
@@ -237,20 +261,24 @@ public final class LoadRun {
         }
     }
 
-    private Channel connect(Bootstrap bootstrap, Supplier<ChannelHandler> handler, String what)
+    private Target target(int connection) {
+        return s.targets().get(connection % s.targets().size());
+    }
+
+    private Channel connect(Bootstrap bootstrap, Target target, Supplier<ChannelHandler> handler, String what)
             throws SetupException, InterruptedException {
         ChannelFuture f = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
                 ch.pipeline().addLast(handler.get());
             }
-        }).connect(s.host(), s.port());
+        }).connect(target.host(), target.port());
         if (!f.await((long) (s.connectTimeoutSeconds() * 1000) + 1000)) {
             f.cancel(false);
-            throw new SetupException(what + " to " + s.host() + ":" + s.port() + " timed out", null);
+            throw new SetupException(what + " to " + target + " timed out", null);
         }
         if (!f.isSuccess()) {
-            throw new SetupException(what + " to " + s.host() + ":" + s.port() + " failed: " + f.cause(), f.cause());
+            throw new SetupException(what + " to " + target + " failed: " + f.cause(), f.cause());
         }
         return f.channel();
     }

@@ -22,14 +22,14 @@ import org.junit.jupiter.api.Test;
 /** Short runs against a real memcached, and against small fake servers that answer wrongly. */
 class LoadRunEndToEndTest {
     private static LoadRun.Settings settings(int port, boolean preload, int idle) {
-        return new LoadRun.Settings("127.0.0.1", port, 4, 4, 0.5, 0.2, 0.9, 3, 100, 500, "e2e:", preload, false,
+        return new LoadRun.Settings(List.of(new LoadRun.Target("127.0.0.1", port)), 4, 4, 0.5, 0.2, 0.9, 3, 100, 500, "e2e:", preload, false,
                 false, idle, 1, 1, 1, List.of(), 100, 5, 5, 60);
     }
 
     @Test
     void aRunAgainstMemcachedVerifiesEveryReply() throws Exception {
         try (Memcached memcached = Memcached.start()) {
-            LoadRun.Settings s = new LoadRun.Settings("127.0.0.1", memcached.port, 4, 4, 0.5, 0.2, 0.9, 3, 100, 500,
+            LoadRun.Settings s = new LoadRun.Settings(List.of(new LoadRun.Target("127.0.0.1", memcached.port)), 4, 4, 0.5, 0.2, 0.9, 3, 100, 500,
                     "e2e:", true, false, false, 20, 1, 1, 1, List.of(memcached.process.pid()), 100, 5, 5, 60);
             LoadRun.Result r = new LoadRun(s).run();
             assertThat(r.preloadRequests()).isEqualTo(500);
@@ -46,12 +46,58 @@ class LoadRunEndToEndTest {
             assertThat(r.serverCpuSeconds().get(0)).isGreaterThanOrEqualTo(0.0);
 
             // without preloading, a fresh key space misses: counted as errors unless misses are allowed
-            LoadRun.Settings fresh = new LoadRun.Settings("127.0.0.1", memcached.port, 2, 2, 0.3, 0.1, 1.0, 1, 100,
+            LoadRun.Settings fresh = new LoadRun.Settings(List.of(new LoadRun.Target("127.0.0.1", memcached.port)), 2, 2, 0.3, 0.1, 1.0, 1, 100,
                     500, "fresh:", false, false, false, 0, 1, 1, 1, List.of(), 100, 5, 5, 60);
             LoadRun.Result missed = new LoadRun(fresh).run();
             assertThat(missed.measured().errors[ErrorKind.MISSING_VALUE.ordinal()]).isPositive();
             assertThat(missed.failed()).isTrue();
         }
+    }
+
+    @Test
+    void connectionsAreSpreadOverSeveralTargets() throws Exception {
+        try (Memcached a = Memcached.start(); Memcached b = Memcached.start()) {
+            LoadRun.Settings s = new LoadRun.Settings(List.of(new LoadRun.Target("127.0.0.1", a.port),
+                    new LoadRun.Target("127.0.0.1", b.port)), 4, 2, 0.3, 0.1, 1.0, 1, 100, 500, "spread:", false, false,
+                    true, 0, 1, 1, 1, List.of(), 100, 5, 5, 60);
+            LoadRun.Result r = new LoadRun(s).run();
+            assertThat(r.errors()).isZero();
+            assertThat(r.measured().gets).isPositive();
+            long getsA = cmdGet(a.port);
+            long getsB = cmdGet(b.port);
+            assertThat(getsA).isPositive();
+            assertThat(getsB).isPositive();
+            assertThat(getsA + getsB).isGreaterThanOrEqualTo(r.measured().gets);
+        }
+    }
+
+    @Test
+    void aTargetIsHostColonPort() {
+        assertThat(LoadRun.Target.parse("127.0.0.1:22121")).isEqualTo(new LoadRun.Target("127.0.0.1", 22121));
+        assertThatThrownBy(() -> LoadRun.Target.parse("22121")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LoadRun.Target.parse("host:port")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** memcached's own count of get commands served. */
+    private static long cmdGet(int port) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write("stats\r\n".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            for (String line = readStatLine(in); !line.equals("END"); line = readStatLine(in)) {
+                if (line.startsWith("STAT cmd_get ")) return Long.parseLong(line.substring("STAT cmd_get ".length()));
+            }
+            throw new AssertionError("no cmd_get in memcached's stats");
+        }
+    }
+
+    private static String readStatLine(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) throw new IOException("stats cut short");
+            if (c != '\r') b.append((char) c);
+        }
+        return b.toString();
     }
 
     @Test
