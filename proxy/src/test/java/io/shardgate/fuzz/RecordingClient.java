@@ -101,4 +101,19 @@ final class RecordingClient implements ClientContext {
     public int serverCount() {
         return 1;
     }
+
+    @Override
+    public String serverName(int serverIndex) {
+        return "server-" + serverIndex;
+    }
+
+    @Override
+    public String clientAddress() {
+        return "fuzz-client";
+    }
+
+    @Override
+    public void proxyFigures(java.util.function.Consumer<io.shardgate.protocol.ProxyFigures> then) {
+        then.accept(null); // stats answers "not available" here
+    }
 }
