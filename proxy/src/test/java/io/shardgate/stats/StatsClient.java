@@ -24,6 +24,11 @@ import java.util.regex.Pattern;
 /** Reads a stats port (nutcracker's or shardgate's) and a /metrics page, for tests. */
 final class StatsClient {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * One client for every request: a client per request left an open keep-alive connection and a selector thread
+     * behind each until a garbage collection, hundreds of them for a test that polls.
+     */
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private StatsClient() {}
 
@@ -63,10 +68,9 @@ final class StatsClient {
 
     static HttpResponse<String> http(InetSocketAddress address, String path) {
         try {
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
             HttpRequest request = HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + address.getPort() + path)).timeout(Duration.ofSeconds(10)).build();
-            return client.send(request, HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

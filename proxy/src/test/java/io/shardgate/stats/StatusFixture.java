@@ -119,7 +119,7 @@ final class StatusFixture implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             last = status();
             if (until.test(last)) return last;
-            StatsClient.sleep(100);
+            StatsClient.sleep(200);
         }
         throw new AssertionError("/status.json never matched within " + limit + "; last: " + last);
     }
