@@ -34,4 +34,11 @@ class FuzzFindingsTest {
         byte[] line = bytes("SERVER_ERROR " + "x".repeat(9000) + "\r\nSTORED\r\n");
         McReplyFuzzTest.PROPERTIES.check(line);
     }
+
+    @Test
+    void memcachedCommandLineOfExactlyTheLimitEndingInCrLf() {
+        // 2,048 bytes is allowed; the CR of its CRLF was counted against the limit while the LF had not arrived
+        McTextRequestFuzzTest.PROPERTIES.check(bytes("x".repeat(2048) + "\r\nget k\r\n"));
+        McTextRequestFuzzTest.PROPERTIES.check(bytes("get " + "k ".repeat(1022) + "k\r\nget k\r\n"));
+    }
 }

@@ -3,7 +3,6 @@ package io.shardgate.fuzz;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 
@@ -343,12 +342,35 @@ final class MemcacheRequestGrammar implements RequestGrammar {
         return c == ' ' || (c >= '\t' && c <= '\r');
     }
 
+    /**
+     * Whether memcached 1.6's base64 decoder takes the key: it skips bytes outside the alphabet, needs a non-zero
+     * multiple of four alphabet bytes ('=' counted), stops after the first group holding padding (at most two
+     * '=' in it), and must yield at least one byte.
+     */
     private static boolean isBase64(String key) {
-        try {
-            return Base64.getDecoder().decode(key).length > 0;
-        } catch (IllegalArgumentException e) {
-            return false;
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
+        int count = 0;
+        for (int i = 0; i < key.length(); i++) {
+            if (alphabet.indexOf(key.charAt(i)) >= 0) count++;
         }
+        if (count == 0 || count % 4 != 0) return false;
+        int inGroup = 0;
+        int pad = 0;
+        int decoded = 0;
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (alphabet.indexOf(c) < 0) continue;
+            if (c == '=') pad++;
+            if (++inGroup < 4) continue;
+            inGroup = 0;
+            decoded += 3;
+            if (pad > 0) {
+                if (pad > 2) return false;
+                decoded -= pad;
+                break;
+            }
+        }
+        return decoded > 0;
     }
 
     private static boolean startsWithAny(byte[] in, int from, int end, String... prefixes) {

@@ -95,7 +95,9 @@ final class McRequestDecoder extends LargeFrameDecoder {
         int eol = in.indexOf(start + scanned, start + readable, (byte) '\n');
         if (eol < 0) {
             scanned = readable;
-            if (readable > lineLimit(in, start, start + readable)) brokenStream(in, out, McReplies.LINE_TOO_LONG);
+            // a CR last may be the terminator's, which the limit does not count once the LF is in
+            int lineSoFar = in.getByte(start + readable - 1) == '\r' ? readable - 1 : readable;
+            if (lineSoFar > lineLimit(in, start, start + readable)) brokenStream(in, out, McReplies.LINE_TOO_LONG);
             return false;
         }
         scanned = 0;
