@@ -15,10 +15,13 @@ final class MemcacheReplyGrammar implements ReplyGrammar {
             "TOUCHED", "ERROR", "OK", "END");
     private static final Set<String> META = Set.of("HD", "NF", "NS", "EX", "EN");
 
+    /** The proxy refuses a reply line longer than memcached ever writes (McReplyFramer.MAX_REPLY_LINE). */
+    private static final int MAX_LINE = 8192;
+
     @Override
     public int next(byte[] in, int from) {
         int cr = ReplyGrammar.lineEnd(in, from);
-        if (cr < 0) return -1;
+        if (cr < 0 || cr - from > MAX_LINE) return -1;
         String line = new String(in, from, cr - from, StandardCharsets.ISO_8859_1);
         int after = cr + 2;
         if (line.startsWith("VALUE ")) return retrieval(in, from);
@@ -44,7 +47,7 @@ final class MemcacheReplyGrammar implements ReplyGrammar {
     /** One meta reply (or an error line) at {@code from}: its length, or -1. */
     private static int meta(byte[] in, int from) {
         int cr = ReplyGrammar.lineEnd(in, from);
-        if (cr < 0) return -1;
+        if (cr < 0 || cr - from > MAX_LINE) return -1;
         String line = new String(in, from, cr - from, StandardCharsets.ISO_8859_1);
         int after = cr + 2;
         if (line.equals("ERROR") || line.startsWith("CLIENT_ERROR ") || line.startsWith("SERVER_ERROR ")) {

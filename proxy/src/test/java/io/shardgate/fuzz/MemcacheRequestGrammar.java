@@ -168,8 +168,17 @@ final class MemcacheRequestGrammar implements RequestGrammar {
 
     private static final byte[] MN = "mn\r\n".getBytes(StandardCharsets.US_ASCII);
 
+    private static final java.util.regex.Pattern PROXY_FLUSH = java.util.regex.Pattern.compile("flush_all( -?[0-9]+)?\r\n");
+
     @Override
     public String checkSent(byte[] in, int end, byte[] sent) {
+        if (PROXY_FLUSH.matcher(new String(sent, StandardCharsets.ISO_8859_1)).matches()) {
+            // the proxy's own flush_all to each server, for a client's flush_all (README: memcached commands)
+            int lineStart = end - 1;
+            while (lineStart > 0 && in[lineStart - 1] != '\n') lineStart--;
+            String clientLine = new String(in, lineStart, end - lineStart, StandardCharsets.ISO_8859_1).strip();
+            return clientLine.startsWith("flush_all") ? null : "a flush_all for a client line that is not one";
+        }
         if (RequestGrammar.endsAt(in, end, sent)) return wellFormed(sent, false);
         if (sent.length > 2 * MN.length && startsWith(sent, MN) && RequestGrammar.endsAt(sent, sent.length, MN)) {
             // a quiet ma with N goes between two mn, q kept (docs/META.md)

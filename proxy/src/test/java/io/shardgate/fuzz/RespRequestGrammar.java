@@ -42,6 +42,8 @@ final class RespRequestGrammar implements RequestGrammar {
         int eol = MemcacheRequestGrammar.indexOf(in, (byte) '\n', from, in.length);
         if (eol < 0 || eol - from > maxInline) return new Unknown();
         int end = eol > from && in[eol - 1] == '\r' ? eol - 1 : eol;
+        // redis ignores a bare newline; the proxy takes it for a stream out of step, a protocol error (docs/REDIS.md)
+        if (end == from) return new Unknown();
         List<byte[]> words = splitArgs(in, from, end);
         if (words == null) return new Unknown(); // redis: unbalanced quotes, a protocol error
         return words.isEmpty() ? new Ignored(eol + 1 - from) : new OneReply(eol + 1 - from);
@@ -51,8 +53,8 @@ final class RespRequestGrammar implements RequestGrammar {
     private static final int IGNORED_ARRAY = -2;
 
     /**
-     * The length of the multi-bulk request at {@code from}, {@link #IGNORED_ARRAY} for {@code *0} or a negative
-     * count (when {@code ignoreEmpty}), else {@link #INVALID} (malformed, over one of the proxy's limits when
+     * The length of the multi-bulk request at {@code from}, {@link #IGNORED_ARRAY} for {@code *0} or {@code *-1}
+     * (when {@code ignoreEmpty}), else {@link #INVALID} (malformed, over one of the proxy's limits when
      * {@code limited}, or incomplete).
      */
     private int multiBulk(byte[] in, int from, int to, boolean ignoreEmpty, boolean limited) {
@@ -60,6 +62,7 @@ final class RespRequestGrammar implements RequestGrammar {
         if (eol < 0 || in[from] != '*') return INVALID;
         Long n = redisInteger(in, from + 1, eol - 1);
         if (n == null) return INVALID;
+        if (n < -1) return INVALID; // redis ignores any negative count; the proxy refuses all but the null array
         if (n <= 0) return ignoreEmpty ? IGNORED_ARRAY : INVALID;
         if (limited && n > maxArgs) return INVALID;
         int pos = eol + 1;
