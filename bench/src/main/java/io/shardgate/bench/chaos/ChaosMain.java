@@ -55,6 +55,9 @@ public final class ChaosMain implements Callable<Integer> {
     @Option(names = "--recovery-ratio", defaultValue = "0.8", description = "Least share of the throughput before a fault that must be back after it (default ${DEFAULT-VALUE}).")
     double recoveryRatio;
 
+    @Option(names = "--rate", defaultValue = "0", description = "Requests per second per connection, 0 for closed loop (default ${DEFAULT-VALUE}).")
+    double rate;
+
     @Option(names = "--launcher", description = "Run the proxy as its own process through this launcher (e.g. bin/shardgate); default: in this JVM.")
     Path launcher;
 
@@ -73,7 +76,7 @@ public final class ChaosMain implements Callable<Integer> {
         if (!protocol.equals("memcache") && !protocol.equals("redis")) throw new IllegalArgumentException("--protocol memcache or redis");
         ChaosRun.Settings settings = new ChaosRun.Settings(protocol.equals("redis"), proxyThreads, clientThreads,
                 connections, depth, timeout, baseline, fault, measure, rounds, faults, keys, valueSize, out,
-                launcher == null ? null : launcher.toAbsolutePath(), recoveryRatio);
+                launcher == null ? null : launcher.toAbsolutePath(), recoveryRatio, rate);
         ChaosRun.Result r = new ChaosRun(settings).run();
         System.out.println(ChaosRun.report(r));
         return r.passed() ? 0 : 1;

@@ -46,10 +46,11 @@ public final class ChaosRun {
     /**
      * @param launcher shardgate's launcher to run the proxy as its own process, or null to run it in this JVM
      * @param recoveryRatio the least share of the throughput before a fault that must be back after it
+     * @param ratePerConnection requests per second per connection, 0 for closed loop (as fast as replies come)
      */
     public record Settings(boolean redis, int proxyThreads, int clientThreads, int connections, int depth,
             int timeoutMs, long baselineMs, long faultMs, long measureMs, int rounds, List<FaultKind> faults,
-            int keys, int valueSize, Path out, Path launcher, double recoveryRatio) {}
+            int keys, int valueSize, Path out, Path launcher, double recoveryRatio, double ratePerConnection) {}
 
     /** What one fault did. Rates are verified requests per second (the median of its 100 ms buckets). */
     public record FaultResult(FaultKind kind, int round, double before, long fewestHealthyPerSlice, long explained,
@@ -104,7 +105,7 @@ public final class ChaosRun {
             startProxy(pool, logs, started);
 
             LoadGroup group = new LoadGroup(new LoadGroup.Spec(pool.name(), s.redis(), "chaos:", s.keys(),
-                    s.valueSize(), s.connections(), s.depth(), 0.6, 0.2, 4, 0), pool.router());
+                    s.valueSize(), s.connections(), s.depth(), 0.6, 0.2, 4, s.ratePerConnection()), pool.router());
             loops = LoadGroup.newEventLoops(s.clientThreads());
             group.connect(loops, "127.0.0.1", pool.listenPort());
             group.preload(60_000);
