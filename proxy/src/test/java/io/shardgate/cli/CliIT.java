@@ -179,7 +179,7 @@ class CliIT {
                     .isEqualTo("STORED\r\nVALUE daemon 0 2\r\nok\r\nEND\r\n");
         }
         assertThat(Files.readString(log)).contains("started on pid " + daemonPid, "stats listening on 127.0.0.1:" + statsPort,
-                "admin HTTP (/metrics, /health) listening on 127.0.0.1:" + adminPort);
+                "admin HTTP (status page /, /metrics, /health) listening on 127.0.0.1:" + adminPort);
 
         // the stats port and /metrics of the daemon show that traffic
         var stats = new com.fasterxml.jackson.databind.ObjectMapper().readTree(readAll(statsPort));
