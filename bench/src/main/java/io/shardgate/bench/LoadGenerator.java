@@ -142,7 +142,7 @@ public final class LoadGenerator implements Callable<Integer> {
         Settings s = r.settings();
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT,
-                "target %s:%d  memcache  %d connections%s  pipeline %d  get-ratio %.2f  keys/get %d  value %d B  key space %d  (%s, %d threads)%n",
+                "target %s  memcache  %d connections%s  pipeline %d  get-ratio %.2f  keys/get %d  value %d B  key space %d  (%s, %d threads)%n",
                 targetsText(s), s.connections(), s.idleConnections() > 0 ? " (+" + s.idleConnections() + " idle)" : "",
                 s.pipeline(), s.getRatio(), s.keysPerGet(), s.valueSize(), s.keySpace(), r.transport(), s.threads()));
         if (s.preload() || s.preloadOnly()) {

@@ -7,10 +7,10 @@ import java.util.Locale;
 
 /**
  * The buffer allocator of every connection. Netty 4.2 made its adaptive allocator the default; shardgate keeps
- * the pooled one (per-thread arenas and caches, sized by {@code io.netty.allocator.*}) on purpose: it is the one
- * the allocation and memory figures in docs/BENCHMARKS.md were measured with and tuned for, and the adaptive
- * one measured no better there. {@code -Dshardgate.allocator=adaptive} picks Netty's new default instead, to
- * compare.
+ * the pooled one (per-thread arenas and caches, sized by {@code io.netty.allocator.*}) on purpose: the allocation
+ * and memory figures in docs/BENCHMARKS.md were measured with it and the launcher tunes it (1 MiB chunks), and the
+ * adaptive one measured about the same RSS there. {@code -Dshardgate.allocator=adaptive} picks Netty's new default
+ * instead, to compare.
  */
 public final class Buffers {
     public static final String PROPERTY = "shardgate.allocator";
