@@ -8,20 +8,20 @@ import java.util.Set;
  * {@code VALUE <key> <flags> <bytes> [<cas>]} entries, each followed by its data block and CRLF, then
  * {@code END}; {@code VA <bytes> <flags>*} is followed by its data block; the other replies are one line. The
  * proxy also brackets some meta requests with {@code mn} (docs/META.md), so a reply may be {@code MN}, meta
- * replies, {@code MN}.
+ * replies, {@code MN}. A reply line is at most {@link #MAX_LINE} bytes before its LF, the proxy's limit.
  */
 final class MemcacheReplyGrammar implements ReplyGrammar {
     private static final Set<String> WORDS = Set.of("STORED", "NOT_STORED", "EXISTS", "NOT_FOUND", "DELETED",
             "TOUCHED", "ERROR", "OK", "END");
     private static final Set<String> META = Set.of("HD", "NF", "NS", "EX", "EN");
 
-    /** The proxy refuses a reply line longer than memcached ever writes (McReplyFramer.MAX_REPLY_LINE). */
-    private static final int MAX_LINE = 8192;
+    /** The proxy's limit: a longer reply line means the stream is not memcached's (McReplyFramer). */
+    static final int MAX_LINE = 8192;
 
     @Override
     public int next(byte[] in, int from) {
-        int cr = ReplyGrammar.lineEnd(in, from);
-        if (cr < 0 || cr - from > MAX_LINE) return -1;
+        int cr = lineEnd(in, from);
+        if (cr < 0) return -1;
         String line = new String(in, from, cr - from, StandardCharsets.ISO_8859_1);
         int after = cr + 2;
         if (line.startsWith("VALUE ")) return retrieval(in, from);
@@ -32,7 +32,7 @@ final class MemcacheReplyGrammar implements ReplyGrammar {
         if (line.equals("MN")) {
             int pos = after;
             for (;;) {
-                int end = ReplyGrammar.lineEnd(in, pos);
+                int end = lineEnd(in, pos);
                 if (end < 0) return -1;
                 if (end - pos == 2 && in[pos] == 'M' && in[pos + 1] == 'N') return end + 2 - from;
                 int inner = meta(in, pos);
@@ -44,10 +44,16 @@ final class MemcacheReplyGrammar implements ReplyGrammar {
         return meta < 0 ? -1 : meta;
     }
 
+    /** {@link ReplyGrammar#lineEnd}, for a line of at most {@link #MAX_LINE} bytes before its LF. */
+    private static int lineEnd(byte[] in, int pos) {
+        int cr = ReplyGrammar.lineEnd(in, pos);
+        return cr >= 0 && cr + 1 - pos <= MAX_LINE ? cr : -1;
+    }
+
     /** One meta reply (or an error line) at {@code from}: its length, or -1. */
     private static int meta(byte[] in, int from) {
-        int cr = ReplyGrammar.lineEnd(in, from);
-        if (cr < 0 || cr - from > MAX_LINE) return -1;
+        int cr = lineEnd(in, from);
+        if (cr < 0) return -1;
         String line = new String(in, from, cr - from, StandardCharsets.ISO_8859_1);
         int after = cr + 2;
         if (line.equals("ERROR") || line.startsWith("CLIENT_ERROR ") || line.startsWith("SERVER_ERROR ")) {
@@ -72,7 +78,7 @@ final class MemcacheReplyGrammar implements ReplyGrammar {
     private static int retrieval(byte[] in, int from) {
         int pos = from;
         for (;;) {
-            int cr = ReplyGrammar.lineEnd(in, pos);
+            int cr = lineEnd(in, pos);
             if (cr < 0) return -1;
             String line = new String(in, pos, cr - pos, StandardCharsets.ISO_8859_1);
             if (line.equals("END")) return cr + 2 - from;

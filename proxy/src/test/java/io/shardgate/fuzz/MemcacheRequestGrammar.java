@@ -210,9 +210,9 @@ final class MemcacheRequestGrammar implements RequestGrammar {
             if (i > 0 && original[i - 1] != sent[i - 1]) return false;
             if (original[i] != ' ' || original[i + 1] != 'q') continue;
             boolean oneToken = true;
-            for (int k = i + 2; k < i + cut; k++) oneToken &= !isTokenEnd(original[k]);
+            for (int k = i + 2; k < i + cut; k++) oneToken &= !endsToken(original, k);
             int after = i + cut;
-            if (oneToken && (after == original.length || isTokenEnd(original[after]))
+            if (oneToken && (after == original.length || endsToken(original, after))
                     && Arrays.equals(original, after, original.length, sent, i, sent.length)) {
                 return true;
             }
@@ -220,8 +220,9 @@ final class MemcacheRequestGrammar implements RequestGrammar {
         return false;
     }
 
-    private static boolean isTokenEnd(byte b) {
-        return b == ' ' || b == '\r' || b == '\n';
+    /** Whether a token ends at {@code i}: a space, or the line's end ({@code \n} or the {@code \r} before it). */
+    private static boolean endsToken(byte[] line, int i) {
+        return line[i] == ' ' || line[i] == '\n' || (line[i] == '\r' && i + 1 < line.length && line[i + 1] == '\n');
     }
 
     /** Null when {@code request} is exactly one request memcached frames as the proxy did, else what is wrong. */

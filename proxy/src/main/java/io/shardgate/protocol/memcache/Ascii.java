@@ -11,6 +11,7 @@ final class Ascii {
 
     /** An unsigned decimal of at most {@code max}, or {@link #INVALID}. */
     static long parseUnsigned(ByteBuf buf, int start, int end, long max) {
+        start = afterLeadingZeros(buf, start, end);
         if (start >= end || end - start > 19) return INVALID;
         long value = 0;
         for (int i = start; i < end; i++) {
@@ -23,6 +24,7 @@ final class Ascii {
 
     /** An unsigned 64-bit decimal (cas, delta): true when the token is one. */
     static boolean isUnsigned64(ByteBuf buf, int start, int end) {
+        start = afterLeadingZeros(buf, start, end);
         int len = end - start;
         if (len <= 0 || len > 20) return false;
         for (int i = start; i < end; i++) {
@@ -37,6 +39,12 @@ final class Ascii {
             if (b != max[i]) return b < max[i];
         }
         return true;
+    }
+
+    /** Where the digits start once leading zeros are skipped (one is kept): like strtoul, they do not limit the width. */
+    private static int afterLeadingZeros(ByteBuf buf, int start, int end) {
+        while (end - start > 1 && buf.getByte(start) == '0') start++;
+        return start;
     }
 
     /** A signed 32-bit decimal (exptime), or {@link #INVALID}. */
