@@ -23,6 +23,7 @@ NEEDED=(
     jdk.httpserver    # --admin-port: /metrics and /health
     jdk.management    # Prometheus JVM metrics (com.sun.management: GC notifications, process CPU)
     jdk.unsupported   # sun.misc.Signal (SIGHUP, SIGTTIN, SIGTTOU), Netty's Unsafe access
+    jdk.jfr           # Netty 4.2 declares JFR events (netty-common): kept so they can never fail to load
 )
 UNUSED=(
     java.desktop      # java.beans introspection in SnakeYAML and jackson-databind: the config is read as a tree
