@@ -41,7 +41,9 @@ class RedisConformanceIT {
     static void start() throws InterruptedException {
         for (int i = 0; i < 2; i++) servers.add(RedisServer.start());
         PoolConfig base = RedisProxyFixture.pool("ntest", servers, null, null, 0);
-        PoolConfig pool = new PoolConfig(base.name(), base.listen(), base.hash(), base.hashTag(), base.distribution(),
+        // twemproxy's suite config: fnv1a_64 with modula, which puts its kkk-N keys on both servers
+        PoolConfig pool = new PoolConfig(base.name(), base.listen(), base.hash(), base.hashTag(),
+                io.shardgate.routing.DistributionKind.MODULA,
                 TIMEOUT_MS, base.backlog(), base.clientConnections(), true, null, 0, true, false, 1,
                 base.serverRetryTimeoutMs(), base.serverFailureLimit(), false, base.servers());
         proxy = ShardGateServer.start(new ProxyConfig(Path.of("test.yml"), List.of(pool)),
