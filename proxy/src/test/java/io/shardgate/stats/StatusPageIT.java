@@ -53,7 +53,7 @@ class StatusPageIT {
         assertThat(process.get("service").asText()).isEqualTo("shardgate");
         assertThat(process.get("workers").asInt()).isEqualTo(2);
         assertThat(process.get("workers_answered").asInt()).isEqualTo(2);
-        assertThat(process.get("transport").asText()).isIn("epoll", "nio");
+        assertThat(process.get("transport").asText()).isIn("io_uring", "epoll", "nio");
         assertThat(process.get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
         // the rates' window reaches back to the first sample at least 5 s old, within the 10 samples kept
         assertThat(process.get("rate_window_ms").asLong()).isBetween(5_000L, 20_000L);
