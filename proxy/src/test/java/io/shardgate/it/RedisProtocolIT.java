@@ -172,7 +172,7 @@ class RedisProtocolIT {
             assertThat(j.exists(asked)).isEqualTo(n + 1);
             assertThat(j.touch(keys)).isEqualTo(n);
             assertThat(j.del(java.util.Arrays.copyOf(keys, 500))).isEqualTo(500);
-            assertThat(j.unlink(keys)).isEqualTo(500);
+            assertThat(j.unlink(keys)).isEqualTo(n - 500);
             assertThat(j.mget(keys[0], keys[999])).containsExactly(null, null);
         }
     }
