@@ -37,7 +37,25 @@ public final class ConfigException extends Exception {
         sb.append(": ");
         if (pool != null) sb.append("pool '").append(pool).append("': ");
         if (key != null) sb.append("key '").append(key).append("': ");
-        return sb.append(problem).toString();
+        return oneLine(sb.append(problem).toString());
+    }
+
+    // A value quoted in the message can hold a line break (a folded YAML scalar); escape it so the message stays one line.
+    private static String oneLine(String message) {
+        StringBuilder sb = new StringBuilder(message.length());
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            switch (c) {
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) sb.append(String.format("\\x%02x", (int) c));
+                    else sb.append(c);
+                }
+            }
+        }
+        return sb.toString();
     }
 
     public Path file() {

@@ -499,6 +499,14 @@ class ConfigLoaderTest {
         }
 
         @Test
+        void aValueFoldedOverSeveralLinesIsQuotedOnOneLine() {
+            // A plain scalar broken by an empty line keeps a line break (found by ConfigLoaderFuzzTest).
+            assertThat(error(pool("  timeout: soon\n\n   later\n")).getMessage())
+                    .isEqualTo("conf/test.yml:3: pool 'alpha': key 'timeout': 'soon\\nlater' is not a number"
+                            + " (expected a whole number from 0 to 2147483647)");
+        }
+
+        @Test
         void aKeyGivenTwiceIsRefused() {
             assertThat(error(pool("  timeout: 1\n  timeout: 2\n")).getMessage())
                     .isEqualTo("conf/test.yml:4: pool 'alpha': key 'timeout': is a duplicate (first given on line 3)");
