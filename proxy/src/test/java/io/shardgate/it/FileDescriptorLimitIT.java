@@ -2,6 +2,7 @@ package io.shardgate.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardgate.server.Transport;
 import io.shardgate.testsupport.FreePorts;
 import io.shardgate.testsupport.MemcachedServer;
 import io.shardgate.testsupport.RawClient;
@@ -54,10 +55,15 @@ class FileDescriptorLimitIT {
         Path config = Files.writeString(dir.resolve("shardgate.yml"), "pool:\n  listen: 127.0.0.1:" + port
                 + "\n  timeout: 2000\n  servers:\n   - 127.0.0.1:" + memcached.port() + ":1\n");
         Path log = dir.resolve("shardgate.log");
-        proxy = new ProcessBuilder("bash", "-c", "ulimit -n " + FD_LIMIT + " && exec \"$0\" -c \"$1\" -s \"$2\" --threads 2",
+        ProcessBuilder launch = new ProcessBuilder("bash", "-c",
+                "ulimit -n " + FD_LIMIT + " && exec \"$0\" -c \"$1\" -s \"$2\" --threads 2",
                 LAUNCHER.toString(), config.toString(), Integer.toString(FreePorts.next()))
                 .redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        // each failsafe execution names a transport; accept failures are handled differently by each (io_uring spun)
+        String transport = System.getProperty(Transport.PROPERTY);
+        if (transport != null) launch.environment().put("JAVA_OPTS_EXTRA", "-D" + Transport.PROPERTY + "=" + transport);
+        proxy = launch.start();
         awaitListening(port, log);
 
         List<RawClient> existing = new ArrayList<>();
