@@ -102,11 +102,48 @@ public class ExternalServer implements AutoCloseable {
     /** Freezes the process (SIGSTOP): it keeps its sockets open and answers nothing. */
     public void pause() {
         signal("STOP");
+        awaitStopped(true);
     }
 
     /** Thaws a process frozen by {@link #pause()} (SIGCONT). */
     public void resume() {
         signal("CONT");
+        awaitStopped(false);
+    }
+
+    // kill(1) returns once the signal is sent, not once every thread has stopped: a thread busy on another core can
+    // still answer a request sent right after (ServerFailureIT saw a reply from a "frozen" memcached under load).
+    private void awaitStopped(boolean stopped) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (allThreadsStopped() != stopped) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("pid " + process.pid() + (stopped ? " did not stop" : " did not resume"));
+            }
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private boolean allThreadsStopped() {
+        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        try (var threads = Files.list(tasks)) {
+            return threads.allMatch(task -> {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    // the state follows the parenthesised command name, which may itself hold spaces or parentheses
+                    char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                    return state == 'T' || state == 't';
+                } catch (IOException gone) {
+                    return true; // a thread that has exited answers nothing either
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Kills the process at once (SIGKILL), as a crash would. */
