@@ -376,7 +376,10 @@ class FloodIT {
                 (peakFirstHalf - directBefore) / 1e6, (peakSecondHalf - directBefore) / 1e6);
         assertThat(politeMs[politeMs.length - 1]).as("a request fails within the timeout (+ a generous margin)")
                 .isLessThan(TIMEOUT_MS + MARGIN_MS);
-        assertThat(peakSecondHalf - peakFirstHalf).as("no growth while the flood goes on (bytes)").isLessThan(8L << 20);
+        // The halves are printed, not compared: the pooled allocator counts whole 4 MiB chunks, and a chunk kept
+        // by one live slice counts in full, so over 8 s the figure steps between 8 and 34 MB (epoll, CI) without any
+        // leak. A leak (each timed-out set's 16 KiB kept) would pass the bound below within a few seconds (some 30 MB a second here); the leak
+        // detector (PARANOID) catches any buffer never released.
         assertThat(failures).as("every set is answered with the timeout error").isEmpty();
         assertThat(answered.get()).as("sets answered").isPositive();
         assertThat(peakDirect.get() - directBefore).as("direct memory growth (bytes)").isLessThan(MEMORY_BOUND);
