@@ -28,6 +28,8 @@ public final class FakeClientContext implements ClientContext {
     public final List<Sent> sent = new ArrayList<>();
     public final List<Reply> replies = new ArrayList<>();
     public final List<Integer> counted = new ArrayList<>();
+    /** The fragment count of each split request, in order. */
+    public final List<Integer> fragments = new ArrayList<>();
     public boolean closing;
     private final int serverCount;
     private final ToIntFunction<String> router;
@@ -58,6 +60,11 @@ public final class FakeClientContext implements ClientContext {
     @Override
     public void countCommand(int id) {
         counted.add(id);
+    }
+
+    @Override
+    public void countFragments(int n) {
+        fragments.add(n);
     }
 
     @Override

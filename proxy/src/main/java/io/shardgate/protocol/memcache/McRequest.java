@@ -1,6 +1,7 @@
 package io.shardgate.protocol.memcache;
 
 import io.netty.buffer.ByteBuf;
+import io.shardgate.protocol.KeyedRequest;
 import java.util.ArrayDeque;
 
 /**
@@ -11,7 +12,7 @@ import java.util.ArrayDeque;
  * {@link #recycle} once it has been forwarded or answered and nothing reads it any more, so the steady state
  * allocates no request objects (a split multi-key get is recycled once merged).
  */
-final class McRequest {
+final class McRequest implements KeyedRequest {
     private final Pool pool;
     McCommand command;
     ByteBuf frame;
@@ -34,16 +35,29 @@ final class McRequest {
         this.pool = pool;
     }
 
-    int keyOffset(int i) {
+    @Override
+    public ByteBuf frame() {
+        return frame;
+    }
+
+    @Override
+    public int keyCount() {
+        return keyCount;
+    }
+
+    @Override
+    public int keyOffset(int i) {
         return i == 0 ? key0Offset : keys[2 * i];
     }
 
-    int keyLength(int i) {
+    @Override
+    public int keyLength(int i) {
         return i == 0 ? key0Length : keys[2 * i + 1];
     }
 
     /** Returns this request to its decoder's pool. The caller must not touch it afterwards. */
-    void recycle() {
+    @Override
+    public void recycle() {
         frame = null;
         keys = null;
         if (keyArray.length > MAX_KEPT_KEYS) keyArray = NO_KEYS;

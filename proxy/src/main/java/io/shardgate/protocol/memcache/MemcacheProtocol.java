@@ -4,10 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandler;
 import io.netty.util.ReferenceCountUtil;
-import io.shardgate.backend.FailureReasons;
 import io.shardgate.config.FailurePolicy;
 import io.shardgate.config.PoolConfig;
 import io.shardgate.protocol.ClientContext;
+import io.shardgate.protocol.Forwarding;
 import io.shardgate.protocol.PendingReplies;
 import io.shardgate.protocol.ProxyProtocol;
 import io.shardgate.protocol.ReplyWaiter;
@@ -27,6 +27,7 @@ public final class MemcacheProtocol implements ProxyProtocol {
 
     private final int maxValueBytes;
     private final FailurePolicy failurePolicy;
+    private final Forwarding.Splitter<McRequest> retrievals;
     /** The pool served, for its name and settings; null for a protocol used on its own (tests, benchmarks). */
     private final PoolConfig pool;
     private final ByteBuf versionReply;
@@ -45,6 +46,7 @@ public final class MemcacheProtocol implements ProxyProtocol {
         this.pool = pool;
         this.maxValueBytes = maxValueBytes;
         this.failurePolicy = failurePolicy;
+        this.retrievals = MultiGet.splitter(failurePolicy);
         this.versionReply = io.netty.buffer.Unpooled.unreleasableBuffer(
                 io.netty.buffer.Unpooled.copiedBuffer("VERSION " + ShardGateVersion.get() + "\r\n",
                         java.nio.charset.StandardCharsets.US_ASCII)).asReadOnly();
@@ -78,8 +80,7 @@ public final class MemcacheProtocol implements ProxyProtocol {
     @Override
     public void discard(Object message) {
         if (message instanceof McRequest request) {
-            request.frame.release();
-            request.recycle();
+            request.release();
         } else if (message instanceof MetaRequest meta) {
             meta.frame.release();
         } else if (message instanceof LocalReply local) {
@@ -100,11 +101,10 @@ public final class MemcacheProtocol implements ProxyProtocol {
     private void dispatch(McRequest request, ClientContext client) {
         client.countCommand(request.command.ordinal());
         switch (request.command.kind) {
-            case RETRIEVAL -> MultiGet.dispatch(request, client, failurePolicy);
+            case RETRIEVAL -> MultiGet.dispatch(request, client, failurePolicy, retrievals);
             case LOCAL -> {
                 McCommand command = request.command;
-                request.frame.release();
-                request.recycle();
+                request.release();
                 switch (command) {
                     case VERSION -> client.nextReply().onReply(versionReply.duplicate());
                     case QUIT -> client.closeAfterReplies();
@@ -112,18 +112,7 @@ public final class MemcacheProtocol implements ProxyProtocol {
                 }
             }
             case ADMIN -> admin(request, client);
-            default -> {
-                ReplyWaiter waiter = request.noreply ? null : client.nextReply();
-                ByteBuf frame = request.frame;
-                int server = client.route(frame, request.keyOffset(0), request.keyLength(0));
-                request.recycle(); // read to the end: what follows needs only the frame
-                if (server < 0) {
-                    frame.release();
-                    if (waiter != null) waiter.onFailure(FailureReasons.NO_LIVE_SERVER);
-                    return;
-                }
-                client.send(server, frame, waiter);
-            }
+            default -> Forwarding.toKeyServer(request, client, request.noreply ? null : client.nextReply());
         }
     }
 
@@ -131,8 +120,7 @@ public final class MemcacheProtocol implements ProxyProtocol {
         McCommand command = request.command;
         boolean noreply = request.noreply;
         String arg = request.frame.toString(request.argOffset, request.argLength, java.nio.charset.StandardCharsets.US_ASCII);
-        request.frame.release();
-        request.recycle();
+        request.release();
         switch (command) {
             case FLUSH_ALL -> {
                 if (pool != null && !pool.allowFlushAll()) {

@@ -5,9 +5,9 @@ import io.netty.buffer.ByteBufUtil;
 import io.shardgate.backend.FailureReasons;
 import io.shardgate.config.FailurePolicy;
 import io.shardgate.protocol.ClientContext;
+import io.shardgate.protocol.Forwarding;
 import io.shardgate.protocol.Fragments;
 import io.shardgate.protocol.MergedReply;
-import io.shardgate.protocol.PartPlan;
 import io.shardgate.protocol.ReplyWaiter;
 
 /**
@@ -19,19 +19,14 @@ final class MultiGet extends Fragments {
     private final McRequest request;
     private final ReplyWaiter client;
     private final ClientContext context;
-    /** The part (index into {@link #servers}) each key of the request went to. */
-    private final int[] partOfKey;
-    private final int[] servers;
     private final Tolerance tolerance;
 
     private MultiGet(McRequest request, ReplyWaiter client, ClientContext context, int[] partOfKey, int[] servers,
             Tolerance tolerance) {
-        super(servers.length, request.frame);
+        super(request, partOfKey, servers);
         this.request = request;
         this.client = client;
         this.context = context;
-        this.partOfKey = partOfKey;
-        this.servers = servers;
         this.tolerance = tolerance;
     }
 
@@ -53,51 +48,33 @@ final class MultiGet extends Fragments {
         boolean forgives(String reason) {
             return anyFailure || (ejected && FailureReasons.SERVER_EJECTED.equals(reason));
         }
+
+        boolean forgivesAny() {
+            return anyFailure || ejected;
+        }
+    }
+
+    /** The retrievals of a pool with {@code policy}: one per protocol, so that routing one allocates nothing. */
+    static Forwarding.Splitter<McRequest> splitter(FailurePolicy policy) {
+        return (request, client, context, partOfKey, servers) ->
+                new MultiGet(request, client, context, partOfKey, servers, Tolerance.of(policy, request.keyCount));
     }
 
     /**
-     * Routes a retrieval, splitting it only when its keys live on more than one server. Owns {@code request}:
-     * recycles it when it is forwarded whole, or once a split is merged.
+     * Routes a retrieval through the core, split per server when its keys live on more than one. Owns
+     * {@code request}. {@code splitter} is {@link #splitter} of the same {@code policy}.
      */
-    static void dispatch(McRequest request, ClientContext context, FailurePolicy policy) {
+    static void dispatch(McRequest request, ClientContext context, FailurePolicy policy,
+            Forwarding.Splitter<McRequest> splitter) {
         Tolerance tolerance = Tolerance.of(policy, request.keyCount);
         ReplyWaiter client = context.nextReply();
-        ByteBuf frame = request.frame;
-        int first = context.route(frame, request.keyOffset(0), request.keyLength(0));
-        if (request.keyCount == 1 && first >= 0) { // the common case: nothing to split, nothing to allocate
-            request.recycle();
-            context.send(first, frame, tolerance.anyFailure || tolerance.ejected ? new MissOnFailure(client, tolerance) : client);
-            return;
-        }
-        PartPlan plan = PartPlan.start(request.keyCount, context.serverCount());
-        for (int k = 0; k < request.keyCount; k++) {
-            int server = k == 0 ? first : context.route(frame, request.keyOffset(k), request.keyLength(k));
-            if (server < 0) {
-                frame.release();
-                request.recycle();
-                client.onFailure(FailureReasons.NO_LIVE_SERVER);
-                return;
-            }
-            plan.add(server);
-        }
-        if (plan.parts() == 1) { // forwarded as the client sent it
-            request.recycle();
-            context.send(first, frame, tolerance.anyFailure || tolerance.ejected ? new MissOnFailure(client, tolerance) : client);
-            return;
-        }
-        new MultiGet(request, client, context, plan.partOfKey(), plan.servers(), tolerance).sendParts();
-    }
-
-    private void sendParts() {
-        int count = servers.length;
-        context.countFragments(count);
-        for (int p = 0; p < count; p++) {
-            context.send(servers[p], buildPart(p), part(p));
-        }
+        ReplyWaiter whole = tolerance.forgivesAny() ? new MissOnFailure(client, tolerance) : client;
+        Forwarding.split(request, context, client, whole, splitter);
     }
 
     /** {@code <command> [exptime] key key ...\r\n} for the keys of one part. */
-    private ByteBuf buildPart(int part) {
+    @Override
+    protected ByteBuf buildPart(int part) {
         ByteBuf frame = request.frame;
         int size = request.command.name.length + request.argLength + 3;
         for (int k = 0; k < request.keyCount; k++) {
@@ -112,13 +89,6 @@ final class MultiGet extends Fragments {
             if (partOfKey[k] == part) out.writeByte(' ').writeBytes(frame, request.keyOffset(k), request.keyLength(k));
         }
         return out.writeByte('\r').writeByte('\n');
-    }
-
-
-
-    @Override
-    protected void finished() {
-        request.recycle(); // nothing reads it any more
     }
 
     @Override

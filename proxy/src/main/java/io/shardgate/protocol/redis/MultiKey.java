@@ -3,12 +3,11 @@ package io.shardgate.protocol.redis;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
-import io.shardgate.backend.FailureReasons;
 import io.shardgate.protocol.ClientContext;
+import io.shardgate.protocol.Forwarding;
 import io.shardgate.protocol.Fragments;
 import io.shardgate.protocol.LargeFrameDecoder;
 import io.shardgate.protocol.MergedReply;
-import io.shardgate.protocol.PartPlan;
 import io.shardgate.protocol.ReplyWaiter;
 
 /**
@@ -22,54 +21,26 @@ final class MultiKey extends Fragments {
     private final RedisRequest request;
     private final ReplyWaiter client;
     private final ClientContext context;
-    /** The part (index into {@link #servers}) each key went to. */
-    private final int[] partOfKey;
+    /** How many keys each part has. */
     private final int[] keysInPart;
-    private final int[] servers;
 
     private MultiKey(RedisRequest request, ReplyWaiter client, ClientContext context, int[] partOfKey,
-            int[] keysInPart, int[] servers) {
-        super(servers.length, request.frame);
+            int[] servers) {
+        super(request, partOfKey, servers);
         this.request = request;
         this.client = client;
         this.context = context;
-        this.partOfKey = partOfKey;
-        this.keysInPart = keysInPart;
-        this.servers = servers;
+        this.keysInPart = new int[servers.length];
+        for (int part : partOfKey) keysInPart[part]++;
     }
 
-    /** Routes a split command. Owns {@code request}. */
+    /** Builds the parts of a split command whose keys are on several servers. */
+    static final Forwarding.Splitter<RedisRequest> SPLITTER = MultiKey::new;
+
+    /** Routes a split command through the core, split per server when its keys are on more than one. Owns {@code request}. */
     static void dispatch(RedisRequest request, ClientContext context) {
         ReplyWaiter client = context.nextReply();
-        ByteBuf frame = request.frame;
-        int keyCount = request.keyCount();
-        PartPlan plan = PartPlan.start(keyCount, context.serverCount());
-        int first = -1;
-        for (int k = 0; k < keyCount; k++) {
-            int arg = request.keyArg(k);
-            int server = context.route(frame, request.argOffset(arg), request.argLength(arg));
-            if (server < 0) {
-                frame.release();
-                client.onFailure(FailureReasons.NO_LIVE_SERVER);
-                return;
-            }
-            if (k == 0) first = server;
-            plan.add(server);
-        }
-        if (plan.parts() == 1) {
-            context.send(first, frame, client);
-            return;
-        }
-        int[] partOfKey = plan.partOfKey();
-        int[] keysInPart = new int[plan.parts()];
-        for (int part : partOfKey) keysInPart[part]++;
-        new MultiKey(request, client, context, partOfKey, keysInPart, plan.servers()).sendParts();
-    }
-
-    private void sendParts() {
-        for (int p = 0; p < servers.length; p++) {
-            context.send(servers[p], buildPart(p), part(p));
-        }
+        Forwarding.split(request, context, client, client, SPLITTER);
     }
 
     /**
@@ -77,7 +48,8 @@ final class MultiKey extends Fragments {
      * small part is copied into one buffer; in a large one (an MSET of big values) each large argument is a
      * retained slice of the client's request, so a value is never copied on its way through.
      */
-    private ByteBuf buildPart(int part) {
+    @Override
+    protected ByteBuf buildPart(int part) {
         int step = request.keyStep();
         int argc = 1 + keysInPart[part] * step;
         int size = 16 + bulkSize(request.argLength(0));
@@ -143,11 +115,6 @@ final class MultiKey extends Fragments {
     }
 
 
-
-    @Override
-    protected void finished() {
-        request.recycle(); // nothing reads it any more
-    }
 
     @Override
     protected void merge() {

@@ -4,9 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandler;
 import io.netty.util.ReferenceCountUtil;
-import io.shardgate.backend.FailureReasons;
 import io.shardgate.config.PoolConfig;
 import io.shardgate.protocol.ClientContext;
+import io.shardgate.protocol.Forwarding;
 import io.shardgate.protocol.ProxyProtocol;
 import io.shardgate.protocol.ReplyWaiter;
 import io.shardgate.server.ShardGateVersion;
@@ -63,12 +63,7 @@ public final class RedisProtocol implements ProxyProtocol {
         switch (request.command.kind) {
             case SPLIT -> MultiKey.dispatch(request, client);
             case TOGETHER -> together(request, client);
-            default -> { // SINGLE, ANY_SERVER: one routing argument
-                ReplyWaiter waiter = client.nextReply();
-                int arg = request.keyArg(0);
-                int server = client.route(request.frame, request.argOffset(arg), request.argLength(arg));
-                send(request, client, server, waiter);
-            }
+            default -> Forwarding.toKeyServer(request, client, client.nextReply()); // SINGLE, ANY_SERVER: one key
         }
     }
 
@@ -77,42 +72,27 @@ public final class RedisProtocol implements ProxyProtocol {
         ReplyWaiter waiter = client.nextReply();
         int server = -1;
         for (int k = 0; k < request.keyCount(); k++) {
-            int arg = request.keyArg(k);
-            int s = client.route(request.frame, request.argOffset(arg), request.argLength(arg));
+            int s = client.route(request.frame, request.keyOffset(k), request.keyLength(k));
             if (s < 0) {
                 server = -1;
                 break;
             }
             if (k > 0 && s != server) {
                 String name = request.command.name;
-                request.frame.release();
-                request.recycle();
+                request.release();
                 waiter.onReply(RespReplies.error(client.alloc(), "ERR keys of '" + name
                         + "' are on different servers; keep them together with a hash tag"));
                 return;
             }
             server = s;
         }
-        send(request, client, server, waiter);
-    }
-
-    /** Forwards a request whole (or fails it) and recycles it: nothing reads it afterwards. */
-    private static void send(RedisRequest request, ClientContext client, int server, ReplyWaiter waiter) {
-        ByteBuf frame = request.frame;
-        request.recycle();
-        if (server < 0) {
-            frame.release();
-            waiter.onFailure(FailureReasons.NO_LIVE_SERVER);
-            return;
-        }
-        client.send(server, frame, waiter);
+        Forwarding.toServer(request, client, server, waiter);
     }
 
     @Override
     public void discard(Object message) {
         if (message instanceof RedisRequest request) {
-            request.frame.release();
-            request.recycle();
+            request.release();
         } else if (message instanceof LocalReply local) {
             local.reply().release();
         } else {

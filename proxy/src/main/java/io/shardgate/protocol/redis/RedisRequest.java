@@ -1,13 +1,14 @@
 package io.shardgate.protocol.redis;
 
 import io.netty.buffer.ByteBuf;
+import io.shardgate.protocol.KeyedRequest;
 
 /**
  * One validated request to forward. {@code frame} holds the request as RESP: a retained slice of exactly what the
  * client sent for a multi-bulk request, or the RESP form of an inline command. Argument offsets are into the
  * frame. The keys are at {@link #keyArg}. Reused through its decoder's {@link Pool}.
  */
-final class RedisRequest {
+final class RedisRequest implements KeyedRequest {
     private final Pool pool;
     RedisCommand command;
     ByteBuf frame;
@@ -33,7 +34,23 @@ final class RedisRequest {
         return args[2 * i + 1];
     }
 
-    int keyCount() {
+    @Override
+    public ByteBuf frame() {
+        return frame;
+    }
+
+    @Override
+    public int keyOffset(int k) {
+        return argOffset(keyArg(k));
+    }
+
+    @Override
+    public int keyLength(int k) {
+        return argLength(keyArg(k));
+    }
+
+    @Override
+    public int keyCount() {
         return (destKey >= 0 ? 1 : 0) + (keyEnd - keyFirst + keyStep - 1) / keyStep;
     }
 
@@ -52,7 +69,8 @@ final class RedisRequest {
     }
 
     /** Returns this request to its decoder's pool. The caller must not touch it afterwards. */
-    void recycle() {
+    @Override
+    public void recycle() {
         frame = null;
         pool.giveBack(this);
     }

@@ -57,6 +57,7 @@ class MultiGetTest {
         assertThat(client.texts()).containsExactly(
                 entry("a1", "A1") + entry("b1", "B1") + entry("c1", "C1") + entry("b2", "B2") + entry("a3", "A3")
                         + "END\r\n");
+        assertThat(client.fragments).containsExactly(3);
     }
 
     @Test
@@ -66,6 +67,7 @@ class MultiGetTest {
         client.answer(0, entry("a2", "x") + "END\r\n");
         client.answer(1, "END\r\n");
         assertThat(client.texts()).containsExactly(entry("a2", "x") + "END\r\n", "END\r\n");
+        assertThat(client.fragments).isEmpty();
     }
 
     @Test

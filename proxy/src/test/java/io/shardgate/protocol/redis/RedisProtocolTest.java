@@ -82,6 +82,15 @@ class RedisProtocolTest {
         assertThat(client.texts()).containsExactly(
                 RespHarness.esc("*5\r\n$2\r\nA1\r\n$2\r\nB1\r\n$2\r\nA2\r\n$-1\r\n$-1\r\n"));
         assertThat(shapes()).containsExactly("buffer of 38");
+        assertThat(client.fragments).as("the split counted as two fragments, as a memcached get is").containsExactly(2);
+    }
+
+    @Test
+    void keysOnOneServerGoAsSentAndAreNotCountedAsFragments() {
+        request(resp("mget", "a1", "a2") + resp("del", "b1", "b2", "b3"));
+        assertThat(client.sent).extracting(FakeClientContext.Sent::request)
+                .containsExactly(RespHarness.esc(resp("mget", "a1", "a2")), RespHarness.esc(resp("del", "b1", "b2", "b3")));
+        assertThat(client.fragments).isEmpty();
     }
 
     @Test
