@@ -331,7 +331,10 @@ final class MemcacheRequestGrammar implements RequestGrammar {
         return v.bitLength() <= 31 || v.equals(java.math.BigInteger.valueOf(Integer.MIN_VALUE));
     }
 
-    /** C's strtol/strtoull as memcached checks them: optional sign, digits, then nothing but white space. */
+    /**
+     * C's strtol/strtoull as memcached's safe_strto* check them: optional sign, digits, then the end of the token or
+     * a white-space character; what follows that character is not looked at ({@code T60\f\0x} is 60 to memcached).
+     */
     private static Long cNumber(String s) {
         int i = 0;
         while (i < s.length() && isCSpace(s.charAt(i))) i++;
@@ -340,9 +343,7 @@ final class MemcacheRequestGrammar implements RequestGrammar {
         int digits = i;
         while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') i++;
         if (i == digits) return null;
-        for (int k = i; k < s.length(); k++) {
-            if (!isCSpace(s.charAt(k))) return null;
-        }
+        if (i < s.length() && !isCSpace(s.charAt(i))) return null;
         java.math.BigInteger v = new java.math.BigInteger(s.substring(digits, i));
         if (v.bitLength() > 64) return null;
         return negative ? -v.longValue() : v.longValue();
