@@ -1,5 +1,6 @@
 package io.shardgate.backend;
 
+import io.shardgate.protocol.FailureReasons;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -16,8 +17,8 @@ import io.shardgate.config.ServerConfig;
 import io.shardgate.protocol.PendingReplies;
 import io.shardgate.protocol.ProxyProtocol;
 import io.shardgate.protocol.ReplyWaiter;
-import io.shardgate.server.FlushBatcher;
-import io.shardgate.server.Transport;
+import io.shardgate.transport.FlushBatcher;
+import io.shardgate.transport.Transport;
 import io.shardgate.stats.HeldQueue;
 import io.shardgate.stats.RateLimitedLog;
 import io.shardgate.stats.ServerCounters;

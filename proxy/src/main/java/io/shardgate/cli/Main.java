@@ -4,7 +4,7 @@ import io.shardgate.config.ConfigException;
 import io.shardgate.config.ConfigLoader;
 import io.shardgate.config.ConfigWarning;
 import io.shardgate.config.ProxyConfig;
-import io.shardgate.server.ServerSettings;
+import io.shardgate.config.ServerSettings;
 import io.shardgate.server.ShardGateServer;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,7 +1,5 @@
 package io.shardgate.config;
 
-import io.shardgate.routing.DistributionKind;
-import io.shardgate.routing.HashKind;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.CharacterCodingException;

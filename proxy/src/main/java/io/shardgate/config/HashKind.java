@@ -1,4 +1,4 @@
-package io.shardgate.routing;
+package io.shardgate.config;
 
 import java.util.Arrays;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package io.shardgate.server;
+package io.shardgate.config;
 
 import java.net.InetAddress;
 

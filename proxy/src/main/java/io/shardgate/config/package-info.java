@@ -9,5 +9,9 @@
  * {@code ConfigLoader.checkSupported} refuses what cannot be served (nothing today), and
  * {@link io.shardgate.config.NotYetEnforced} lists
  * keys that are read but not acted on, which the CLI logs at start. docs/CONFIG.md is the reference for users.
+ *
+ * <p>Depends on no other package of the proxy: everything else may read the config. It also names what a config names:
+ * the hashes and distributions ({@link io.shardgate.config.HashKind}, {@link io.shardgate.config.DistributionKind})
+ * and the command-line settings ({@link io.shardgate.config.ServerSettings}).
  */
 package io.shardgate.config;

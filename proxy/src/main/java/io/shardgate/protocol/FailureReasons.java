@@ -1,4 +1,4 @@
-package io.shardgate.backend;
+package io.shardgate.protocol;
 
 import io.netty.channel.ConnectTimeoutException;
 import java.io.IOException;

@@ -1,7 +1,6 @@
 package io.shardgate.protocol;
 
 import io.netty.buffer.ByteBuf;
-import io.shardgate.backend.FailureReasons;
 
 /**
  * How the core sends a request on, for every protocol: whole to the server of its key, or, for a request of

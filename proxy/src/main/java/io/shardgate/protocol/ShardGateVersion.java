@@ -1,4 +1,4 @@
-package io.shardgate.server;
+package io.shardgate.protocol;
 
 /** The version the proxy reports (memcached {@code version}, {@code -V}), from the jar's manifest. */
 public final class ShardGateVersion {

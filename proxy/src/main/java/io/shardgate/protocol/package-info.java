@@ -8,5 +8,10 @@
  * {@link io.shardgate.protocol.ReplyWaiter}. A backend connection's pipeline holds the protocol's reply framer,
  * whose frames are matched in FIFO order to the waiters queued on that connection; the framer can read the
  * framing hints of those waiters ({@link io.shardgate.protocol.PendingReplies}) for replies it can't frame alone.
+ *
+ * <p>Depends on config and routing only; it also holds what both sides say about a request: {@link
+ * io.shardgate.protocol.FailureReasons} and {@link io.shardgate.protocol.ShardGateVersion}. The core's forwarding
+ * ({@link io.shardgate.protocol.Forwarding}, {@link io.shardgate.protocol.Fragments}) is shared by every protocol
+ * below it.
  */
 package io.shardgate.protocol;

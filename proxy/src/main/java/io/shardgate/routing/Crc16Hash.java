@@ -1,5 +1,6 @@
 package io.shardgate.routing;
 
+import io.shardgate.config.HashKind;
 /**
  * CRC-16/XMODEM (polynomial 0x1021, initial 0) as nutcracker computes it: the running value is a 32-bit unsigned
  * that is never masked back to 16 bits, so the result carries the shifted-out high bits too. Those bits matter for

@@ -1,5 +1,6 @@
 package io.shardgate.routing;
 
+import io.shardgate.config.HashKind;
 /**
  * nutcracker's {@code crc32}: the libmemcached-compatible variant, bits 16..30 of the standard CRC-32, so the value
  * is always below 0x8000. Kept for compatibility with libmemcached clients, not as a real CRC.

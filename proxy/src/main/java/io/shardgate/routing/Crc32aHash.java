@@ -1,5 +1,6 @@
 package io.shardgate.routing;
 
+import io.shardgate.config.HashKind;
 /** nutcracker's {@code crc32a}: the standard CRC-32 (as zlib / java.util.zip.CRC32). */
 final class Crc32aHash implements KeyHash {
     static final Crc32aHash INSTANCE = new Crc32aHash();

@@ -1,5 +1,6 @@
 package io.shardgate.routing;
 
+import io.shardgate.config.HashKind;
 /**
  * FNV-1 with the 64-bit offset basis and prime, truncated to its low 32 bits. nutcracker XORs each byte as a
  * sign-extended {@code char}, which changes the low 32 bits for bytes >= 0x80; Java's signed byte does the same.

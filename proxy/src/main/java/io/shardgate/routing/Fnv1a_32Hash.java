@@ -1,5 +1,6 @@
 package io.shardgate.routing;
 
+import io.shardgate.config.HashKind;
 /** FNV-1a, 32 bits; bytes XORed sign-extended, as nutcracker's signed {@code char}. */
 final class Fnv1a_32Hash implements KeyHash {
     static final Fnv1a_32Hash INSTANCE = new Fnv1a_32Hash();

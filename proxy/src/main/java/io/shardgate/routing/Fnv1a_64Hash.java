@@ -1,5 +1,6 @@
 package io.shardgate.routing;
 
+import io.shardgate.config.HashKind;
 /**
  * nutcracker's default hash, {@code fnv1a_64}. Despite the name it runs in 32 bits: the 64-bit offset basis and
  * prime are each truncated to their low 32 bits (0x84222325 and 0x1b3), which is not real FNV-1a 64 but is what

@@ -1,5 +1,6 @@
 package io.shardgate.routing;
 
+import io.shardgate.config.HashKind;
 /**
  * Paul Hsieh's SuperFastHash as nutcracker builds it on x86-64 (16-bit reads little-endian, unsigned). One quirk is
  * kept: for a 3-byte tail the last byte is read as a signed {@code char}, so it is sign-extended before the shift.

@@ -1,5 +1,6 @@
 package io.shardgate.routing;
 
+import io.shardgate.config.HashKind;
 /**
  * Bob Jenkins' lookup3 {@code hashlittle} with initval 13, as nutcracker uses it. nutcracker picks a 32-bit,
  * 16-bit or byte-wise reading path by the key's alignment; on little-endian machines all three give the same value,

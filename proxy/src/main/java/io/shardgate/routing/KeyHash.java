@@ -1,5 +1,6 @@
 package io.shardgate.routing;
 
+import io.shardgate.config.HashKind;
 import io.netty.buffer.ByteBuf;
 
 /**

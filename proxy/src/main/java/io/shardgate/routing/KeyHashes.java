@@ -1,5 +1,6 @@
 package io.shardgate.routing;
 
+import io.shardgate.config.HashKind;
 /** Looks up the {@link KeyHash} for a {@link HashKind} or a config name. */
 public final class KeyHashes {
     private KeyHashes() {}

@@ -1,5 +1,6 @@
 package io.shardgate.routing;
 
+import io.shardgate.config.HashKind;
 /** nutcracker's {@code md5} key hash: the first four digest bytes as a little-endian uint32. */
 final class Md5Hash implements KeyHash {
     static final Md5Hash INSTANCE = new Md5Hash();

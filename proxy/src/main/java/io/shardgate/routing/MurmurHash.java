@@ -1,5 +1,6 @@
 package io.shardgate.routing;
 
+import io.shardgate.config.HashKind;
 /** MurmurHash2 as libmemcached and nutcracker use it: seed = 0xdeadbeef * length, little-endian unsigned words. */
 final class MurmurHash implements KeyHash {
     static final MurmurHash INSTANCE = new MurmurHash();

@@ -1,5 +1,6 @@
 package io.shardgate.routing;
 
+import io.shardgate.config.HashKind;
 /** Jenkins' one-at-a-time hash. nutcracker reads bytes as signed {@code char}, so bytes >= 0x80 add sign-extended. */
 final class OneAtATimeHash implements KeyHash {
     static final OneAtATimeHash INSTANCE = new OneAtATimeHash();

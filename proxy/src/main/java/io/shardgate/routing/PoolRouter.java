@@ -1,5 +1,7 @@
 package io.shardgate.routing;
 
+import io.shardgate.config.DistributionKind;
+import io.shardgate.config.HashKind;
 import io.netty.buffer.ByteBuf;
 import io.shardgate.config.PoolConfig;
 import io.shardgate.config.ServerConfig;

@@ -1,5 +1,6 @@
 package io.shardgate.routing;
 
+import io.shardgate.config.DistributionKind;
 import io.netty.buffer.ByteBuf;
 import io.shardgate.config.ServerConfig;
 import java.util.List;

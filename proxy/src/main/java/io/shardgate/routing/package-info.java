@@ -10,5 +10,7 @@
  * <p>Tables are immutable and built over the live servers only. When auto_eject_hosts ejects a server, or its
  * retry time comes, the proxy calls {@code eject}/{@code restore} and a new snapshot replaces the old one
  * atomically, as nutcracker rebuilds its continuum. Nothing here does I/O, starts threads or allocates per key.
+ *
+ * <p>Depends on config only.
  */
 package io.shardgate.routing;

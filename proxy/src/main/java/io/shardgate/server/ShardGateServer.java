@@ -1,5 +1,8 @@
 package io.shardgate.server;
 
+import io.shardgate.transport.Buffers;
+import io.shardgate.transport.Transport;
+import io.shardgate.config.ServerSettings;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
@@ -110,7 +113,7 @@ public final class ShardGateServer implements AutoCloseable {
         }
         try {
             server.stats = ServerStats.start(settings,
-                    pools.stream().map(p -> ServerStats.pool(p.config(), p.protocol(), p.health())).toList(),
+                    pools.stream().map(p -> ServerStats.pool(p.config(), p.protocol(), p.health()::state)).toList(),
                     workers.stream().map(w -> ServerStats.worker(w.loop(), w::statsSample)).toList(),
                     server.listeners.size(), () -> server.closed.getCount() > 0,
                     new ProcessInfo(transport.name().toLowerCase(java.util.Locale.ROOT),

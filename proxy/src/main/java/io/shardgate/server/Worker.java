@@ -1,5 +1,7 @@
 package io.shardgate.server;
 
+import io.shardgate.transport.FlushBatcher;
+import io.shardgate.transport.Transport;
 import io.netty.channel.EventLoop;
 import io.shardgate.backend.PoolBackends;
 import io.shardgate.stats.PoolSample;

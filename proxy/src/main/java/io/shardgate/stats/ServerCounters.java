@@ -1,6 +1,6 @@
 package io.shardgate.stats;
 
-import io.shardgate.backend.FailureReasons;
+import io.shardgate.protocol.FailureReasons;
 
 /**
  * One worker's counters for one backend server (shared by that worker's {@code server_connections} links to it,

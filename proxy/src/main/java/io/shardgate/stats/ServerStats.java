@@ -1,11 +1,10 @@
 package io.shardgate.stats;
 
 import io.netty.util.concurrent.EventExecutor;
-import io.shardgate.backend.PoolHealth;
 import io.shardgate.config.PoolConfig;
 import io.shardgate.protocol.ProxyProtocol;
-import io.shardgate.server.ServerSettings;
-import io.shardgate.server.ShardGateVersion;
+import io.shardgate.config.ServerSettings;
+import io.shardgate.protocol.ShardGateVersion;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -25,8 +24,8 @@ public final class ServerStats implements AutoCloseable {
         this.config = config;
     }
 
-    public static PoolView pool(PoolConfig config, ProxyProtocol protocol, PoolHealth health) {
-        return new PoolView(config, protocol.commandNames(), health::state);
+    public static PoolView pool(PoolConfig config, ProxyProtocol protocol, java.util.function.IntFunction<ServerHealth> health) {
+        return new PoolView(config, protocol.commandNames(), health);
     }
 
     public static StatsAggregator.WorkerSource worker(EventExecutor loop, Supplier<List<PoolSample>> sample) {

@@ -14,5 +14,7 @@
  * {@link io.shardgate.stats.StatusHistory}; {@link io.shardgate.stats.StatusReporter} turns the history, each
  * pool's {@link io.shardgate.stats.ServerHealth} and the process's {@link io.shardgate.stats.ProcessInfo} into the
  * {@link io.shardgate.stats.StatusReport} that {@code /status.json} serves. Nothing of it runs on a request.
+ *
+ * <p>Depends on config, routing and protocol; the backend and client sides count into it, and the server starts it.
  */
 package io.shardgate.stats;

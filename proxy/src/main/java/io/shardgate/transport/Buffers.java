@@ -1,4 +1,4 @@
-package io.shardgate.server;
+package io.shardgate.transport;
 
 import io.netty.buffer.AdaptiveByteBufAllocator;
 import io.netty.buffer.ByteBufAllocator;

@@ -1,4 +1,4 @@
-package io.shardgate.server;
+package io.shardgate.transport;
 
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;

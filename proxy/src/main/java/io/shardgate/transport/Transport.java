@@ -1,4 +1,4 @@
-package io.shardgate.server;
+package io.shardgate.transport;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -46,7 +46,7 @@ public enum Transport {
 
     /**
      * Netty 4.2.18 re-arms a multishot accept that ended in an error at once, whatever autoRead says, so a listener
-     * out of file descriptors (EMFILE) spun at 100% CPU where epoll and NIO pause as {@link AcceptFailures} asks
+     * out of file descriptors (EMFILE) spun at 100% CPU where epoll and NIO pause as the server's AcceptFailures asks
      * (FileDescriptorLimitIT: 3.2 s of CPU in 2.3 s, against 0.2 s with a one-shot accept). A one-shot accept per
      * read loop honours the pause; accepts are rare for a proxy. Set like the poll above, unless the operator did.
      */

@@ -3,8 +3,6 @@ package io.shardgate.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.shardgate.routing.DistributionKind;
-import io.shardgate.routing.HashKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.shardgate.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.shardgate.server.Transport;
+import io.shardgate.transport.Transport;
 import io.shardgate.testsupport.FreePorts;
 import io.shardgate.testsupport.MemcachedServer;
 import io.shardgate.testsupport.RawClient;

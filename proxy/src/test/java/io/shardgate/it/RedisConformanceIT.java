@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardgate.config.PoolConfig;
 import io.shardgate.config.ProxyConfig;
-import io.shardgate.server.ServerSettings;
+import io.shardgate.config.ServerSettings;
 import io.shardgate.server.ShardGateServer;
 import io.shardgate.testsupport.RawClient;
 import io.shardgate.testsupport.RedisProxyFixture;
@@ -43,7 +43,7 @@ class RedisConformanceIT {
         PoolConfig base = RedisProxyFixture.pool("ntest", servers, null, null, 0);
         // twemproxy's suite config: fnv1a_64 with modula, which puts its kkk-N keys on both servers
         PoolConfig pool = new PoolConfig(base.name(), base.listen(), base.hash(), base.hashTag(),
-                io.shardgate.routing.DistributionKind.MODULA,
+                io.shardgate.config.DistributionKind.MODULA,
                 TIMEOUT_MS, base.backlog(), base.clientConnections(), true, null, 0, true, false, 1,
                 base.serverRetryTimeoutMs(), base.serverFailureLimit(), false, base.servers());
         proxy = ShardGateServer.start(new ProxyConfig(Path.of("test.yml"), List.of(pool)),

@@ -1,5 +1,7 @@
 package io.shardgate.routing;
 
+import io.shardgate.config.DistributionKind;
+import io.shardgate.config.HashKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

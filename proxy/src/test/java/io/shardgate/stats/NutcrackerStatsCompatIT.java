@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shardgate.config.ConfigLoader;
 import io.shardgate.config.ProxyConfig;
-import io.shardgate.server.ServerSettings;
+import io.shardgate.config.ServerSettings;
 import io.shardgate.server.ShardGateServer;
 import io.shardgate.testsupport.ExternalServer;
 import io.shardgate.testsupport.FreePorts;

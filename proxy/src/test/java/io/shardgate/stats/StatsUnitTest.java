@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.shardgate.backend.FailureReasons;
+import io.shardgate.protocol.FailureReasons;
 import io.shardgate.config.ListenAddress;
 import io.shardgate.config.PoolConfig;
 import io.shardgate.config.ServerConfig;

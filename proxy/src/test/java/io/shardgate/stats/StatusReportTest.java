@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.shardgate.backend.FailureReasons;
+import io.shardgate.protocol.FailureReasons;
 import io.shardgate.config.ListenAddress;
 import io.shardgate.config.PoolConfig;
 import io.shardgate.config.ServerConfig;
-import io.shardgate.routing.DistributionKind;
-import io.shardgate.routing.HashKind;
+import io.shardgate.config.DistributionKind;
+import io.shardgate.config.HashKind;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

@@ -2,7 +2,7 @@ package io.shardgate.testsupport;
 
 import io.shardgate.config.PoolConfig;
 import io.shardgate.config.ProxyConfig;
-import io.shardgate.server.ServerSettings;
+import io.shardgate.config.ServerSettings;
 import io.shardgate.server.ShardGateServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

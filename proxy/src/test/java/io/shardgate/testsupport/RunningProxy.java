@@ -2,7 +2,7 @@ package io.shardgate.testsupport;
 
 import io.shardgate.config.ConfigLoader;
 import io.shardgate.config.ProxyConfig;
-import io.shardgate.server.ServerSettings;
+import io.shardgate.config.ServerSettings;
 import io.shardgate.server.ShardGateServer;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -47,7 +47,7 @@ public final class RunningProxy implements AutoCloseable {
     }
 
     /** The transport the proxy's event loops run on. */
-    public io.shardgate.server.Transport transport() {
+    public io.shardgate.transport.Transport transport() {
         return server.transport();
     }
 

@@ -3,8 +3,8 @@ package io.shardgate.testsupport;
 import io.shardgate.config.ListenAddress;
 import io.shardgate.config.PoolConfig;
 import io.shardgate.config.ServerConfig;
-import io.shardgate.routing.DistributionKind;
-import io.shardgate.routing.HashKind;
+import io.shardgate.config.DistributionKind;
+import io.shardgate.config.HashKind;
 import java.util.List;
 
 /** Pool configs for tests, with nutcracker's defaults and a listener on a free loopback port. */

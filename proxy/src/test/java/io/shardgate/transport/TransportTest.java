@@ -1,4 +1,4 @@
-package io.shardgate.server;
+package io.shardgate.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

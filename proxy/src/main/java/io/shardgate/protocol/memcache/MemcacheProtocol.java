@@ -11,7 +11,7 @@ import io.shardgate.protocol.Forwarding;
 import io.shardgate.protocol.PendingReplies;
 import io.shardgate.protocol.ProxyProtocol;
 import io.shardgate.protocol.ReplyWaiter;
-import io.shardgate.server.ShardGateVersion;
+import io.shardgate.protocol.ShardGateVersion;
 
 /**
  * The memcached text and meta protocols: single-key commands forwarded as sent, retrievals split per server and

@@ -3,7 +3,7 @@ package io.shardgate.protocol.memcache;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
-import io.shardgate.backend.FailureReasons;
+import io.shardgate.protocol.FailureReasons;
 import io.shardgate.protocol.ClientContext;
 import io.shardgate.protocol.ReplyWaiter;
 

@@ -2,7 +2,7 @@ package io.shardgate.protocol.memcache;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.shardgate.backend.FailureReasons;
+import io.shardgate.protocol.FailureReasons;
 import io.shardgate.config.FailurePolicy;
 import io.shardgate.protocol.ClientContext;
 import io.shardgate.protocol.Forwarding;

@@ -9,7 +9,7 @@ import io.shardgate.protocol.ClientContext;
 import io.shardgate.protocol.Forwarding;
 import io.shardgate.protocol.ProxyProtocol;
 import io.shardgate.protocol.ReplyWaiter;
-import io.shardgate.server.ShardGateVersion;
+import io.shardgate.protocol.ShardGateVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.shardgate.backend.FailureReasons;
+import io.shardgate.protocol.FailureReasons;
 import io.shardgate.config.FailurePolicy;
 import io.shardgate.protocol.MergedReply;
 import io.shardgate.testsupport.FakeClientContext;
