@@ -2,7 +2,7 @@ package io.shardgate.bench.chaos;
 
 import io.netty.channel.EventLoopGroup;
 import io.shardgate.config.ConfigLoader;
-import io.shardgate.server.ServerSettings;
+import io.shardgate.config.ServerSettings;
 import io.shardgate.server.ShardGateServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
