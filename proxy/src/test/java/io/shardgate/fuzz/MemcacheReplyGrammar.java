@@ -25,7 +25,8 @@ final class MemcacheReplyGrammar implements ReplyGrammar {
         String line = new String(in, from, cr - from, StandardCharsets.ISO_8859_1);
         int after = cr + 2;
         if (line.startsWith("VALUE ")) return retrieval(in, from);
-        if (WORDS.contains(line) || isDigits(line)) return after - from;
+        // an incr/decr reply: memcached's counters are 64-bit, and the framer refuses a number beyond them
+        if (WORDS.contains(line) || MemcacheRequestGrammar.isUnsigned64(line)) return after - from;
         if (line.startsWith("CLIENT_ERROR ") || line.startsWith("SERVER_ERROR ") || line.startsWith("VERSION ")) {
             return after - from;
         }
