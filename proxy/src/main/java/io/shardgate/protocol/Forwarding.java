@@ -23,6 +23,14 @@ public final class Forwarding {
          * @param servers the server of each part
          */
         Fragments split(R request, ReplyWaiter client, ClientContext context, int[] partOfKey, int[] servers);
+
+        /**
+         * The waiter for a request sent whole because one server holds all its keys: {@code client} itself unless
+         * the protocol answers some failures differently then. Asked only on that path.
+         */
+        default ReplyWaiter whole(R request, ReplyWaiter client) {
+            return client;
+        }
     }
 
     /** Sends {@code request} whole to the server of its first key. {@code waiter} is null for noreply. */
@@ -44,12 +52,11 @@ public final class Forwarding {
 
     /**
      * Routes every key of {@code request}: when they are all on one server the request goes there whole, answered
-     * through {@code whole} (a protocol may wrap {@code waiter} to treat some failures differently); else
-     * {@code splitter} builds one part per server and they are sent, counted as fragments. A key with no live
-     * server fails the whole request through {@code waiter}.
+     * through {@link Splitter#whole}; else {@code splitter} builds one part per server and they are sent, counted
+     * as fragments. A key with no live server fails the whole request through {@code waiter}.
      */
     public static <R extends KeyedRequest> void split(R request, ClientContext client, ReplyWaiter waiter,
-            ReplyWaiter whole, Splitter<R> splitter) {
+            Splitter<R> splitter) {
         ByteBuf frame = request.frame();
         int keyCount = request.keyCount();
         int first = client.route(frame, request.keyOffset(0), request.keyLength(0));
@@ -58,7 +65,7 @@ public final class Forwarding {
             return;
         }
         if (keyCount == 1) { // the common case: nothing to plan, nothing to allocate
-            toServer(request, client, first, whole);
+            toServer(request, client, first, splitter.whole(request, waiter));
             return;
         }
         PartPlan plan = PartPlan.start(keyCount, client.serverCount());
@@ -72,7 +79,7 @@ public final class Forwarding {
             plan.add(server);
         }
         if (plan.parts() == 1) {
-            toServer(request, client, first, whole);
+            toServer(request, client, first, splitter.whole(request, waiter));
             return;
         }
         splitter.split(request, waiter, client, plan.partOfKey(), plan.servers()).send(client);

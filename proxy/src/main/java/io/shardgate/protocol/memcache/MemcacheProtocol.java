@@ -26,7 +26,6 @@ public final class MemcacheProtocol implements ProxyProtocol {
                     java.nio.charset.StandardCharsets.US_ASCII)).asReadOnly();
 
     private final int maxValueBytes;
-    private final FailurePolicy failurePolicy;
     private final Forwarding.Splitter<McRequest> retrievals;
     /** The pool served, for its name and settings; null for a protocol used on its own (tests, benchmarks). */
     private final PoolConfig pool;
@@ -45,7 +44,6 @@ public final class MemcacheProtocol implements ProxyProtocol {
     private MemcacheProtocol(PoolConfig pool, int maxValueBytes, FailurePolicy failurePolicy) {
         this.pool = pool;
         this.maxValueBytes = maxValueBytes;
-        this.failurePolicy = failurePolicy;
         this.retrievals = MultiGet.splitter(failurePolicy);
         this.versionReply = io.netty.buffer.Unpooled.unreleasableBuffer(
                 io.netty.buffer.Unpooled.copiedBuffer("VERSION " + ShardGateVersion.get() + "\r\n",
@@ -101,7 +99,7 @@ public final class MemcacheProtocol implements ProxyProtocol {
     private void dispatch(McRequest request, ClientContext client) {
         client.countCommand(request.command.ordinal());
         switch (request.command.kind) {
-            case RETRIEVAL -> MultiGet.dispatch(request, client, failurePolicy, retrievals);
+            case RETRIEVAL -> MultiGet.dispatch(request, client, retrievals);
             case LOCAL -> {
                 McCommand command = request.command;
                 request.release();

@@ -54,22 +54,29 @@ final class MultiGet extends Fragments {
         }
     }
 
-    /** The retrievals of a pool with {@code policy}: one per protocol, so that routing one allocates nothing. */
+    /**
+     * The retrievals of a pool with {@code policy}: one per protocol, so that routing one allocates nothing (the
+     * waiter that forgives failures is made only for a request sent whole under a forgiving policy).
+     */
     static Forwarding.Splitter<McRequest> splitter(FailurePolicy policy) {
-        return (request, client, context, partOfKey, servers) ->
-                new MultiGet(request, client, context, partOfKey, servers, Tolerance.of(policy, request.keyCount));
+        return new Forwarding.Splitter<>() {
+            @Override
+            public Fragments split(McRequest request, ReplyWaiter client, ClientContext context, int[] partOfKey,
+                    int[] servers) {
+                return new MultiGet(request, client, context, partOfKey, servers, Tolerance.of(policy, request.keyCount));
+            }
+
+            @Override
+            public ReplyWaiter whole(McRequest request, ReplyWaiter client) {
+                Tolerance tolerance = Tolerance.of(policy, request.keyCount);
+                return tolerance.forgivesAny() ? new MissOnFailure(client, tolerance) : client;
+            }
+        };
     }
 
-    /**
-     * Routes a retrieval through the core, split per server when its keys live on more than one. Owns
-     * {@code request}. {@code splitter} is {@link #splitter} of the same {@code policy}.
-     */
-    static void dispatch(McRequest request, ClientContext context, FailurePolicy policy,
-            Forwarding.Splitter<McRequest> splitter) {
-        Tolerance tolerance = Tolerance.of(policy, request.keyCount);
-        ReplyWaiter client = context.nextReply();
-        ReplyWaiter whole = tolerance.forgivesAny() ? new MissOnFailure(client, tolerance) : client;
-        Forwarding.split(request, context, client, whole, splitter);
+    /** Routes a retrieval through the core, split per server when its keys live on more than one. Owns {@code request}. */
+    static void dispatch(McRequest request, ClientContext context, Forwarding.Splitter<McRequest> splitter) {
+        Forwarding.split(request, context, context.nextReply(), splitter);
     }
 
     /** {@code <command> [exptime] key key ...\r\n} for the keys of one part. */

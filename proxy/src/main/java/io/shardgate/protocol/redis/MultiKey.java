@@ -39,8 +39,7 @@ final class MultiKey extends Fragments {
 
     /** Routes a split command through the core, split per server when its keys are on more than one. Owns {@code request}. */
     static void dispatch(RedisRequest request, ClientContext context) {
-        ReplyWaiter client = context.nextReply();
-        Forwarding.split(request, context, client, client, SPLITTER);
+        Forwarding.split(request, context, context.nextReply(), SPLITTER);
     }
 
     /**
