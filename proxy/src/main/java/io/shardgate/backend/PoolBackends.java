@@ -28,7 +28,7 @@ public final class PoolBackends implements HeldSource {
     private final long timeoutNanos;
     private final PoolCounters counters;
 
-    public PoolBackends(PoolConfig pool, PoolRouter router, PoolHealth health, ProxyProtocol protocol, EventLoop loop,
+    public PoolBackends(PoolConfig pool, PoolRouter router, PoolHealth health, ProxyProtocol<?> protocol, EventLoop loop,
             Transport transport, FlushBatcher flusher, PoolCounters counters) {
         this.pool = pool;
         this.router = router;
@@ -44,7 +44,8 @@ public final class PoolBackends implements HeldSource {
         for (int s = 0; s < servers.size(); s++) {
             for (int c = 0; c < perServer; c++) {
                 links[s][c] = new ServerLink(new ServerLink.Settings(s, servers.get(s), protocol, loop, transport,
-                        flusher, health, connectTimeout, pool.tcpKeepalive(), counters.server(s)));
+                        flusher, health, connectTimeout, pool.tcpKeepalive(), counters.server(s),
+                        ServerLink.DEFAULT_MAX_IN_FLIGHT));
             }
         }
     }

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelProgressiveFuture;
@@ -36,22 +37,24 @@ import org.slf4j.LoggerFactory;
  * once, and so does a timed-out request: a pipelined stream can't be resynchronised, so the connection is
  * closed. The next request reconnects, after a backoff while the server keeps refusing.
  */
-public final class ServerLink extends FlushBatcher.Target {
+public final class ServerLink extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ServerLink.class);
     /** Connection events, at most one line per server and kind of event every 10 s (every worker has links). */
     private static final RateLimitedLog events = new RateLimitedLog(log, 10, TimeUnit.SECONDS);
 
     /** Requests held while connecting; past this a new request fails at once instead of growing the queue. */
     static final int MAX_QUEUED_WHILE_CONNECTING = 16_384;
-    static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-    static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(2);
-
-    private enum State { IDLE, CONNECTING, CONNECTED, BACKING_OFF }
+    /**
+     * Requests awaiting a reply on one connection; past this a new request fails at once. Far more than clients
+     * can owe (each holds back past its own bound), so it only stops a server that stopped answering from growing
+     * the queue until the timeout, or forever when the pool has none.
+     */
+    public static final int DEFAULT_MAX_IN_FLIGHT = 65_536;
 
     /** Where a link belongs and what it reports to. */
-    public record Settings(int serverIndex, ServerConfig server, ProxyProtocol protocol, EventLoop loop,
+    public record Settings(int serverIndex, ServerConfig server, ProxyProtocol<?> protocol, EventLoop loop,
             Transport transport, FlushBatcher flusher, PoolHealth health, int connectTimeoutMillis, boolean keepalive,
-            ServerCounters stats) {}
+            ServerCounters stats, int maxInFlight) {}
 
     private final Settings settings;
     private final ServerConfig server;
@@ -59,17 +62,9 @@ public final class ServerLink extends FlushBatcher.Target {
     private final ServerCounters stats;
     /** Requests handed over while the connection opens, written once it is open. */
     private final ArrayDeque<Held> held = new ArrayDeque<>();
-    private State state = State.IDLE;
+    private final LinkLifecycle life = new LinkLifecycle();
+    private final FlushBatcher.Slot flush;
     private Channel channel;
-    private long retryAtNanos;
-    private long backoffNanos = MIN_BACKOFF_NANOS;
-    /** Why the last connect failed; requests during the backoff fail with it. */
-    private String connectFailure = FailureReasons.CONNECTION_REFUSED;
-    /** Why the open connection is being closed, when we know better than "closed by server". */
-    private String closeReason;
-    /** Set when the server refused the handshake: the close backs off as a failed connect does. */
-    private String handshakeFailure;
-    private boolean shuttingDown;
     /** Large requests of the open connection still being written, and when the last of their bytes went out. */
     private int largeWrites;
     private long lastWriteProgressNanos;
@@ -78,6 +73,7 @@ public final class ServerLink extends FlushBatcher.Target {
         this.settings = settings;
         this.server = settings.server();
         this.stats = settings.stats();
+        this.flush = settings.flusher().slot(this::flushNow);
     }
 
     /**
@@ -86,21 +82,21 @@ public final class ServerLink extends FlushBatcher.Target {
      */
     public void send(ByteBuf request, ReplyWaiter waiter) {
         stats.forwarded(request.readableBytes(), waiter != null);
-        switch (state) {
-            case CONNECTED -> write(request, waiter, true, System.nanoTime());
-            case CONNECTING -> hold(request, waiter);
-            case IDLE -> {
+        long now = System.nanoTime();
+        switch (life.admit(now)) {
+            case WRITE -> {
+                if (waiter != null && inFlight.size() >= settings.maxInFlight()) {
+                    failUnsent(request, waiter, FailureReasons.TOO_MANY_QUEUED);
+                } else {
+                    write(request, waiter, true, now);
+                }
+            }
+            case HOLD -> hold(request, waiter);
+            case CONNECT -> {
                 hold(request, waiter);
                 connect();
             }
-            case BACKING_OFF -> {
-                if (System.nanoTime() - retryAtNanos >= 0) {
-                    hold(request, waiter);
-                    connect();
-                } else {
-                    failUnsent(request, waiter, connectFailure);
-                }
-            }
+            case FAIL -> failUnsent(request, waiter, life.failure());
         }
     }
 
@@ -117,7 +113,7 @@ public final class ServerLink extends FlushBatcher.Target {
         } else {
             channel.write(request, channel.voidPromise());
         }
-        settings.flusher().flushLater(this);
+        flush.flushLater();
     }
 
     /**
@@ -155,8 +151,8 @@ public final class ServerLink extends FlushBatcher.Target {
     }
 
     private void hold(ByteBuf request, ReplyWaiter waiter) {
-        if (shuttingDown || held.size() >= MAX_QUEUED_WHILE_CONNECTING) {
-            failUnsent(request, waiter, shuttingDown ? closeReason : FailureReasons.TOO_MANY_QUEUED);
+        if (held.size() >= MAX_QUEUED_WHILE_CONNECTING) {
+            failUnsent(request, waiter, FailureReasons.TOO_MANY_QUEUED);
             return;
         }
         held.add(new Held(request, waiter, System.nanoTime())); // an object per request only while connecting
@@ -174,8 +170,7 @@ public final class ServerLink extends FlushBatcher.Target {
 
     /** Opens the connection now (preconnect, or the first request). Does nothing if it is open or opening. */
     public void connect() {
-        if (state == State.CONNECTING || state == State.CONNECTED || shuttingDown) return;
-        state = State.CONNECTING;
+        if (!life.startConnect()) return;
         Bootstrap bootstrap = new Bootstrap()
                 .group(settings.loop())
                 .channelFactory(settings.transport().socketChannelFactory())
@@ -204,13 +199,15 @@ public final class ServerLink extends FlushBatcher.Target {
     }
 
     private void onConnected() {
-        state = State.CONNECTED;
+        List<ProxyProtocol.Handshake> steps = settings.protocol().handshake(channel.alloc());
+        if (!life.connected(!steps.isEmpty())) { // shut down while connecting
+            steps.forEach(step -> step.request().release());
+            channel.close();
+            return;
+        }
         largeWrites = 0;
-        closeReason = null; // a fresh connection: nothing read on it is to be dropped
         stats.connected();
         events.info(server.address(), "connected", "connected to server {}", server.address());
-        List<ProxyProtocol.Handshake> steps = settings.protocol().handshake(channel.alloc());
-        if (steps.isEmpty()) backoffNanos = MIN_BACKOFF_NANOS; // else once the server has accepted the handshake
         for (int i = 0; i < steps.size(); i++) { // before any client request
             write(steps.get(i).request(), new HandshakeReply(steps.get(i), i == steps.size() - 1), false, System.nanoTime());
         }
@@ -238,10 +235,11 @@ public final class ServerLink extends FlushBatcher.Target {
             }
             if (problem != null) {
                 log.warn("{}: {}; closing the connection", server.address(), problem);
-                handshakeFailure = problem;
-                closeWith(problem);
+                // a refused AUTH or SELECT is not cured by reconnecting at once: requests fail with it meanwhile
+                life.handshakeRefused(problem);
+                if (channel != null) channel.close();
             } else if (last) {
-                backoffNanos = MIN_BACKOFF_NANOS;
+                life.handshakeAccepted();
             }
         }
 
@@ -252,22 +250,15 @@ public final class ServerLink extends FlushBatcher.Target {
     }
 
     private void onConnectFailed(Throwable cause) {
-        connectFailure = shuttingDown ? closeReason : FailureReasons.of(cause);
-        if (!shuttingDown) {
-            stats.connectFailed(connectFailure);
-            events.warn(server.address(), "connect failed", "connect to server {} failed: {}", server.address(), connectFailure);
+        boolean shutDown = life.isShutDown();
+        String reason = life.connectFailed(FailureReasons.of(cause), System.nanoTime());
+        if (!shutDown) {
+            stats.connectFailed(reason);
+            events.warn(server.address(), "connect failed", "connect to server {} failed: {}", server.address(), reason);
         }
-        backOff();
         channel = null;
-        failHeld(connectFailure);
-        if (!shuttingDown) countFailure(connectFailure);
-    }
-
-    /** No connecting until the backoff has passed (requests meanwhile fail with connectFailure); it doubles. */
-    private void backOff() {
-        state = State.BACKING_OFF;
-        retryAtNanos = System.nanoTime() + backoffNanos;
-        backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
+        failHeld(reason);
+        if (!shutDown) countFailure(reason);
     }
 
     private void failHeld(String reason) {
@@ -280,7 +271,7 @@ public final class ServerLink extends FlushBatcher.Target {
      * client gets a timeout error, and so does every other request on the connection, which is closed.
      */
     public void checkTimeout(long nowNanos, long timeoutNanos) {
-        if (state != State.CONNECTED || inFlight.isEmpty()) return;
+        if (life.state() != LinkState.READY || inFlight.isEmpty()) return;
         if (largeWrites > 0) { // still sending: only a stalled write is a timeout
             if (nowNanos - lastWriteProgressNanos < timeoutNanos) return;
             log.debug("write to {} stalled for {} ms; closing the connection", server.address(),
@@ -297,7 +288,7 @@ public final class ServerLink extends FlushBatcher.Target {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (closeReason != null) { // closing: what is still read is not trusted; the waiters fail with the reason
+        if (life.dropsReads()) { // closing: what is still read is not trusted; the waiters fail with the reason
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -327,35 +318,28 @@ public final class ServerLink extends FlushBatcher.Target {
     }
 
     private void closeWith(String reason) {
-        if (closeReason == null) closeReason = reason;
+        life.closing(reason);
         if (channel != null) channel.close();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (ctx.channel() != channel || state != State.CONNECTED) return; // a late event of an older connection
-        String reason = closeReason != null ? closeReason : FailureReasons.CONNECTION_CLOSED;
-        if (!shuttingDown) {
+        if (ctx.channel() != channel) return; // a late event of an older connection
+        boolean shutDown = life.isShutDown();
+        String reason = life.disconnected(System.nanoTime());
+        if (reason == null) return; // not connected: a failed connect, handled there
+        if (!shutDown) {
             events.info(server.address(), "closed", "connection to server {} closed: {}", server.address(), reason);
             stats.closed(reason);
         }
         channel = null;
-        closeReason = null;
-        if (handshakeFailure != null) {
-            // a refused AUTH or SELECT is not cured by reconnecting at once: requests fail with it meanwhile
-            connectFailure = handshakeFailure;
-            handshakeFailure = null;
-            backOff();
-        } else {
-            state = State.IDLE;
-        }
         while (!inFlight.isEmpty()) {
             int requestBytes = inFlight.oldestBytes();
             ReplyWaiter waiter = inFlight.poll();
             if (requestBytes != InFlightQueue.UNCOUNTED) stats.settle(requestBytes);
             waiter.onFailure(reason);
         }
-        if (!shuttingDown) countFailure(reason);
+        if (!shutDown) countFailure(reason);
     }
 
     /** One failure toward ejection; when it ejects the server, this worker's stats count the ejection. */
@@ -365,8 +349,7 @@ public final class ServerLink extends FlushBatcher.Target {
 
     /** Closes the connection for good (proxy shutdown); requests still waiting fail with {@code reason}. */
     public void shutdown(String reason) {
-        shuttingDown = true;
-        closeReason = reason;
+        life.shutdown(reason);
         if (channel != null) channel.close();
         failHeld(reason);
     }
@@ -374,6 +357,11 @@ public final class ServerLink extends FlushBatcher.Target {
     /** Stats: adds the requests held while the connection opens (in_queue). On the worker's thread. */
     public void countHeld(HeldQueue into) {
         for (Held h : held) into.add(h.request().readableBytes(), h.waiter() != null);
+    }
+
+    /** Where the link is in its life; for tests. */
+    LinkState state() {
+        return life.state();
     }
 
     public int inFlightCount() {
@@ -386,9 +374,8 @@ public final class ServerLink extends FlushBatcher.Target {
 
     // ---- flush batching ----
 
-    @Override
-    protected void flushNow() {
-        if (channel != null && state == State.CONNECTED) channel.flush();
+    private void flushNow() {
+        if (channel != null && !life.dropsReads()) channel.flush();
     }
 
     @Override

@@ -5,10 +5,12 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.shardgate.protocol.FailureReasons;
 import io.shardgate.backend.PoolBackends;
 import io.shardgate.protocol.ClientContext;
+import io.shardgate.protocol.ClientRequest;
 import io.shardgate.protocol.FiguresSource;
 import io.shardgate.protocol.ProxyFigures;
 import io.shardgate.protocol.ProxyProtocol;
@@ -27,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * they have gone. So what a slow reader can make the proxy hold is bounded by {@link #MAX_OWED_REPLIES} replies
  * and one read buffer, whatever it sends.
  */
-public final class ClientSession extends FlushBatcher.Target implements ClientContext {
+public final class ClientSession extends ChannelInboundHandlerAdapter implements ClientContext {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
 
     /** Replies owed before further requests wait undispatched; plenty for any pipeline depth clients use. */
@@ -35,15 +37,15 @@ public final class ClientSession extends FlushBatcher.Target implements ClientCo
     /** Spare slots kept; enough for the pipeline depths clients use, small for idle connections. */
     private static final int MAX_SPARE_SLOTS = 32;
 
-    private final ProxyProtocol protocol;
+    private final ProxyProtocol<?> protocol;
     private final PoolBackends backends;
-    private final FlushBatcher flusher;
+    private final FlushBatcher.Slot flush;
     private final FiguresSource figures;
     private final ArrayDeque<ReplySlot> owed = new ArrayDeque<>();
     /** Slots whose replies went out, for reuse: no allocation per request on the steady state. */
     private final ArrayDeque<ReplySlot> spareSlots = new ArrayDeque<>();
     /** Decoded requests not dispatched yet, in arrival order, while the client has no room. */
-    private final ArrayDeque<Object> waiting = new ArrayDeque<>();
+    private final ArrayDeque<ClientRequest> waiting = new ArrayDeque<>();
     private boolean pumping;
     private final int connectionPick;
     private final PoolCounters stats;
@@ -55,11 +57,11 @@ public final class ClientSession extends FlushBatcher.Target implements ClientCo
     private boolean closed;
     private boolean readingPaused;
 
-    public ClientSession(ProxyProtocol protocol, PoolBackends backends, FlushBatcher flusher, FiguresSource figures,
+    public ClientSession(ProxyProtocol<?> protocol, PoolBackends backends, FlushBatcher flusher, FiguresSource figures,
             int connectionPick) {
         this.protocol = protocol;
         this.backends = backends;
-        this.flusher = flusher;
+        this.flush = flusher.slot(this::flushNow);
         this.figures = figures;
         this.connectionPick = connectionPick;
         this.stats = backends.counters();
@@ -80,11 +82,12 @@ public final class ClientSession extends FlushBatcher.Target implements ClientCo
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ClientRequest request = (ClientRequest) msg; // the pipeline's decoder is the protocol's
         if (closing) { // after quit or a framing error nothing more is served
-            protocol.discard(msg);
+            request.release();
             return;
         }
-        waiting.add(msg);
+        waiting.add(request);
         pump();
     }
 
@@ -93,7 +96,7 @@ public final class ClientSession extends FlushBatcher.Target implements ClientCo
         if (pumping) return;
         pumping = true;
         try {
-            while (!closing && !waiting.isEmpty() && hasRoom()) protocol.dispatch(waiting.poll(), this);
+            while (!closing && !waiting.isEmpty() && hasRoom()) protocol.serve(waiting.poll(), this);
         } finally {
             pumping = false;
         }
@@ -120,7 +123,7 @@ public final class ClientSession extends FlushBatcher.Target implements ClientCo
         closed = true;
         if (counted) stats.clientClosed(failed);
         releaseDoneReplies();
-        while (!waiting.isEmpty()) protocol.discard(waiting.poll());
+        while (!waiting.isEmpty()) waiting.poll().release();
         super.channelInactive(ctx);
     }
 
@@ -237,7 +240,7 @@ public final class ClientSession extends FlushBatcher.Target implements ClientCo
             return;
         }
         if (wrote) {
-            flusher.flushLater(this);
+            flush.flushLater();
         }
         pump();
     }
@@ -266,8 +269,7 @@ public final class ClientSession extends FlushBatcher.Target implements ClientCo
 
     // ---- flush batching ----
 
-    @Override
-    protected void flushNow() {
+    private void flushNow() {
         if (!closed) channel.flush();
     }
 }

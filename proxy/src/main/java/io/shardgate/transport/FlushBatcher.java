@@ -7,22 +7,35 @@ import java.util.ArrayList;
  * Coalesces flushes within one pass of a worker's event loop: writes during the pass only queue bytes, and one
  * task, run after the pass's I/O events, flushes every connection that was written to. A hundred pipelined
  * requests read in one pass become one write to each backend, and their replies one write to each client.
+ *
+ * <p>A connection takes part through its own {@link Slot}, so handlers keep their own base classes.
  */
 public final class FlushBatcher {
     /**
-     * A connection's handler that may owe a flush; it keeps its own flag so it is queued at most once per pass,
-     * with no set lookup on the hot path.
+     * One connection's place in the batch. It keeps its own flag so the connection is queued at most once per
+     * pass, with no set lookup on the hot path.
      */
-    public abstract static class Target extends io.netty.channel.ChannelInboundHandlerAdapter {
-        private boolean flushQueued;
+    public static final class Slot {
+        private final FlushBatcher batcher;
+        private final Runnable flush;
+        private boolean queued;
 
-        /** Flushes the connection now, if it is still open. */
-        protected abstract void flushNow();
+        private Slot(FlushBatcher batcher, Runnable flush) {
+            this.batcher = batcher;
+            this.flush = flush;
+        }
+
+        /** Flushes the connection once the current event-loop pass is done. Must be called on the loop's thread. */
+        public void flushLater() {
+            if (queued) return;
+            queued = true;
+            batcher.queue(this);
+        }
     }
 
     private final EventLoop loop;
-    private ArrayList<Target> pending = new ArrayList<>();
-    private ArrayList<Target> running = new ArrayList<>();
+    private ArrayList<Slot> pending = new ArrayList<>();
+    private ArrayList<Slot> running = new ArrayList<>();
     private final Runnable flushAll = this::flushAll;
     private boolean scheduled;
 
@@ -30,11 +43,13 @@ public final class FlushBatcher {
         this.loop = loop;
     }
 
-    /** Flushes {@code target} once the current event-loop pass is done. Must be called on the loop's thread. */
-    public void flushLater(Target target) {
-        if (target.flushQueued) return;
-        target.flushQueued = true;
-        pending.add(target);
+    /** A slot for one connection; {@code flush} flushes it now if it is still open. */
+    public Slot slot(Runnable flush) {
+        return new Slot(this, flush);
+    }
+
+    private void queue(Slot slot) {
+        pending.add(slot);
         if (!scheduled) {
             scheduled = true;
             loop.execute(flushAll);
@@ -43,14 +58,14 @@ public final class FlushBatcher {
 
     private void flushAll() {
         scheduled = false;
-        // swap rather than copy: flushing may queue targets for the next pass
-        ArrayList<Target> batch = pending;
+        // swap rather than copy: flushing may queue slots for the next pass
+        ArrayList<Slot> batch = pending;
         pending = running;
         running = batch;
         for (int i = 0; i < running.size(); i++) {
-            Target target = running.get(i);
-            target.flushQueued = false;
-            target.flushNow();
+            Slot slot = running.get(i);
+            slot.queued = false;
+            slot.flush.run();
         }
         running.clear();
     }
