@@ -8,7 +8,7 @@ import io.netty.buffer.ByteBuf;
  * has been handed on (sent whole), or {@link #release} when the frame goes nowhere (failed, answered locally,
  * dropped, or merged from its parts).
  */
-public interface KeyedRequest {
+public interface KeyedRequest extends ClientRequest {
     /** The request's bytes, owned by the request until they are sent or released. */
     ByteBuf frame();
 
@@ -23,6 +23,7 @@ public interface KeyedRequest {
     void recycle();
 
     /** Releases the frame and recycles the request. Touch it no more. */
+    @Override
     default void release() {
         frame().release();
         recycle();

@@ -9,9 +9,15 @@ import io.netty.channel.ChannelHandler;
  * protocol says how requests are framed and validated, where they go, and how a backend's replies are framed.
  * This is the seam twemproxy draws in its {@code nc_proto.h}.
  */
-public interface ProxyProtocol {
-    /** A new decoder for a client connection: bytes in, request messages out, which {@link #dispatch} receives. */
+public interface ProxyProtocol<R extends ClientRequest> {
+    /**
+     * A new decoder for a client connection: bytes in, messages out, each a request of type {@link #requestType}
+     * or a {@link LocalReply}, and each a slice of the bytes read, never a copy.
+     */
     ChannelHandler newRequestDecoder();
+
+    /** The type of the requests the decoder emits for {@link #dispatch}. */
+    Class<R> requestType();
 
     /**
      * A new framer for a backend connection: bytes in, one {@link ByteBuf} per complete reply out. {@code pending}
@@ -20,10 +26,19 @@ public interface ProxyProtocol {
     ChannelHandler newReplyFramer(PendingReplies pending);
 
     /** Handles one decoded request: answers it locally, or routes it and sends it on. Owns {@code request}. */
-    void dispatch(Object request, ClientContext client);
+    void dispatch(R request, ClientContext client);
 
-    /** Drops a decoded request that will not be served (the client is closing), releasing what it holds. */
-    void discard(Object request);
+    /**
+     * Serves one message of the decoder, taking ownership of it: a local reply is answered in its turn, a request
+     * goes to {@link #dispatch}.
+     */
+    default void serve(ClientRequest message, ClientContext client) {
+        if (message instanceof LocalReply local) {
+            local.answer(client);
+        } else {
+            dispatch(requestType().cast(message), client);
+        }
+    }
 
     /** The reply a client gets when its request failed at or before the backend. */
     ByteBuf failureReply(ByteBufAllocator alloc, String reason);

@@ -11,5 +11,5 @@ import io.shardgate.stats.PoolFigures;
  * its servers' health, which ejects and re-admits servers for every worker at once, and the figures its clients
  * can ask for.
  */
-record PoolRuntime(int index, PoolConfig config, ProxyProtocol protocol, PoolRouter router, PoolHealth health,
+record PoolRuntime(int index, PoolConfig config, ProxyProtocol<?> protocol, PoolRouter router, PoolHealth health,
         ClientLimit clientLimit, PoolFigures figures) {}

@@ -86,7 +86,7 @@ public final class ShardGateServer implements AutoCloseable {
         try {
             for (PoolConfig pool : config.pools()) {
                 PoolRouter router = PoolRouter.forPool(pool);
-                ProxyProtocol protocol = protocolFor(pool, settings);
+                ProxyProtocol<?> protocol = protocolFor(pool, settings);
                 // Ejection timers are rare events: they run on the acceptor thread, off the workers' hot path.
                 PoolHealth health = new PoolHealth(pool, router, acceptors.next(), protocol.healthProbe());
                 pools.add(new PoolRuntime(pools.size(), pool, protocol, router, health,
@@ -131,7 +131,7 @@ public final class ShardGateServer implements AutoCloseable {
         return server;
     }
 
-    private static ProxyProtocol protocolFor(PoolConfig pool, ServerSettings settings) {
+    private static ProxyProtocol<?> protocolFor(PoolConfig pool, ServerSettings settings) {
         if (pool.redis()) {
             return new RedisProtocol(pool, RedisLimits.fromSystemProperties());
         }
@@ -154,7 +154,7 @@ public final class ShardGateServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         clients.add(ch);
-                        ProxyProtocol protocol = pool.protocol();
+                        ProxyProtocol<?> protocol = pool.protocol();
                         if (!pool.clientLimit().admit(ch)) {
                             ch.writeAndFlush(protocol.failureReply(ch.alloc(), "Too many client connections"))
                                     .addListener(io.netty.channel.ChannelFutureListener.CLOSE);

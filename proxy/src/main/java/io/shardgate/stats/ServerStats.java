@@ -24,7 +24,7 @@ public final class ServerStats implements AutoCloseable {
         this.config = config;
     }
 
-    public static PoolView pool(PoolConfig config, ProxyProtocol protocol, java.util.function.IntFunction<ServerHealth> health) {
+    public static PoolView pool(PoolConfig config, ProxyProtocol<?> protocol, java.util.function.IntFunction<ServerHealth> health) {
         return new PoolView(config, protocol.commandNames(), health);
     }
 

@@ -24,10 +24,10 @@ import java.util.List;
  * </ol>
  */
 final class ReplyFramerProperties {
-    private final ProxyProtocol protocol;
+    private final ProxyProtocol<?> protocol;
     private final ReplyGrammar grammar;
 
-    ReplyFramerProperties(ProxyProtocol protocol, ReplyGrammar grammar) {
+    ReplyFramerProperties(ProxyProtocol<?> protocol, ReplyGrammar grammar) {
         this.protocol = protocol;
         this.grammar = grammar;
     }

@@ -1,5 +1,6 @@
 package io.shardgate.fuzz;
 
+import io.shardgate.protocol.ClientRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.shardgate.protocol.ProxyProtocol;
@@ -25,11 +26,11 @@ final class RequestDecoderProperties {
     /** The position of events that happen once the connection closes. */
     static final int AT_CLOSE = -1;
 
-    private final ProxyProtocol protocol;
+    private final ProxyProtocol<?> protocol;
     private final RequestGrammar grammar;
 
     /** {@code protocol} is stateless apart from its settings: one instance serves every run. */
-    RequestDecoderProperties(ProxyProtocol protocol, RequestGrammar grammar) {
+    RequestDecoderProperties(ProxyProtocol<?> protocol, RequestGrammar grammar) {
         this.protocol = protocol;
         this.grammar = grammar;
     }
@@ -97,7 +98,7 @@ final class RequestDecoderProperties {
 
     /** The client's events for one feeding, after which the connection closes and every buffer must be back. */
     List<RecordingClient.Event> run(byte[] input, List<byte[]> chunks) {
-        ProxyProtocol p = protocol;
+        ProxyProtocol<?> p = protocol;
         RecordingClient client = new RecordingClient();
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.config().setAllocator(LiveBuffers.ALLOC);
@@ -108,13 +109,13 @@ final class RequestDecoderProperties {
                 channel.writeInbound(buf);
                 client.fed += chunk.length;
                 Object msg;
-                while ((msg = channel.readInbound()) != null) p.dispatch(msg, client);
+                while ((msg = channel.readInbound()) != null) p.serve((ClientRequest) msg, client);
             }
             client.fed = AT_CLOSE;
             channel.finish();
             Object msg;
             while ((msg = channel.readInbound()) != null) { // decoded at close: never served
-                p.discard(msg);
+                ((ClientRequest) msg).release();
                 client.events.add(new RecordingClient.Event(RecordingClient.Kind.CLOSE, null, "decoded at close", client.fed));
             }
             client.failPending();

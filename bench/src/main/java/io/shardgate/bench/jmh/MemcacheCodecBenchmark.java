@@ -1,5 +1,6 @@
 package io.shardgate.bench.jmh;
 
+import io.shardgate.protocol.ClientRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -106,10 +107,7 @@ public class MemcacheCodecBenchmark {
         if (msg instanceof io.netty.util.ReferenceCounted) {
             ReferenceCountUtil.release(msg);
         } else {
-            // decoded requests carry a slice of the read buffer; the protocol knows how to drop them
-            PROTOCOL_FOR_RELEASE.discard(msg);
+            ((ClientRequest) msg).release(); // a decoded request: a slice of the read buffer and a pooled object
         }
     }
-
-    private static final MemcacheProtocol PROTOCOL_FOR_RELEASE = new MemcacheProtocol(1024 * 1024, FailurePolicy.NUTCRACKER);
 }

@@ -12,7 +12,7 @@ import java.util.ArrayDeque;
  * {@link #recycle} once it has been forwarded or answered and nothing reads it any more, so the steady state
  * allocates no request objects (a split multi-key get is recycled once merged).
  */
-final class McRequest implements KeyedRequest {
+final class McRequest implements KeyedRequest, MemcacheRequest {
     private final Pool pool;
     McCommand command;
     ByteBuf frame;

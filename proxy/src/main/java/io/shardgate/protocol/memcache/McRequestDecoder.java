@@ -1,5 +1,6 @@
 package io.shardgate.protocol.memcache;
 
+import io.shardgate.protocol.LocalReply;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.shardgate.protocol.LargeFrameDecoder;
@@ -332,17 +333,17 @@ final class McRequestDecoder extends LargeFrameDecoder {
             }
             case REPLY -> {
                 in.skipBytes(lineLength);
-                out.add(new LocalReply(meta.reply, false));
+                out.add(LocalReply.of(meta.reply));
             }
             case REPLY_AND_SWALLOW -> {
                 in.skipBytes(lineLength);
-                out.add(new LocalReply(meta.reply, false));
+                out.add(LocalReply.of(meta.reply));
                 swallowRemaining = meta.swallow;
                 state = State.SWALLOW;
             }
             case REPLY_AND_CLOSE -> {
                 in.skipBytes(in.readableBytes());
-                out.add(new LocalReply(meta.reply, true));
+                out.add(LocalReply.fatal(meta.reply));
                 state = State.BROKEN;
             }
         }
@@ -424,12 +425,12 @@ final class McRequestDecoder extends LargeFrameDecoder {
 
     private static void reply(ByteBuf in, int lineLength, List<Object> out, ByteBuf constant) {
         in.skipBytes(lineLength);
-        out.add(new LocalReply(McReplies.of(constant), false));
+        out.add(LocalReply.of(McReplies.of(constant)));
     }
 
     private static void replyLine(ByteBuf in, int lineLength, List<Object> out, String line) {
         in.skipBytes(lineLength);
-        out.add(new LocalReply(McReplies.clientErrorLine(line), false));
+        out.add(LocalReply.of(McReplies.clientErrorLine(line)));
     }
 
     private void swallowAfter(ByteBuf in, int lineLength, long swallow, List<Object> out, ByteBuf constant) {
@@ -441,7 +442,7 @@ final class McRequestDecoder extends LargeFrameDecoder {
     /** Answers, then ignores everything else this client sends: the session closes the connection. */
     private void brokenStream(ByteBuf in, List<Object> out, ByteBuf constant) {
         in.skipBytes(in.readableBytes());
-        out.add(new LocalReply(McReplies.of(constant), true));
+        out.add(LocalReply.fatal(McReplies.of(constant)));
         state = State.BROKEN;
     }
 

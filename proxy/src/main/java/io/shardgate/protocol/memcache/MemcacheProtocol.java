@@ -3,7 +3,6 @@ package io.shardgate.protocol.memcache;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandler;
-import io.netty.util.ReferenceCountUtil;
 import io.shardgate.config.FailurePolicy;
 import io.shardgate.config.PoolConfig;
 import io.shardgate.protocol.ClientContext;
@@ -17,7 +16,7 @@ import io.shardgate.protocol.ShardGateVersion;
  * The memcached text and meta protocols: single-key commands forwarded as sent, retrievals split per server and
  * merged, meta commands routed by key with quiet mode kept by the proxy ({@link MetaForwarder}).
  */
-public final class MemcacheProtocol implements ProxyProtocol {
+public final class MemcacheProtocol implements ProxyProtocol<MemcacheRequest> {
     private static final HealthProbe VERSION_PROBE =
             new HealthProbe("version\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII), "VERSION ");
 
@@ -61,30 +60,16 @@ public final class MemcacheProtocol implements ProxyProtocol {
     }
 
     @Override
-    public void dispatch(Object message, ClientContext client) {
-        if (message instanceof McRequest request) {
-            dispatch(request, client);
-        } else if (message instanceof MetaRequest meta) {
-            MetaForwarder.dispatch(meta, client);
-        } else if (message instanceof LocalReply local) {
-            client.nextReply().onReply(local.reply());
-            if (local.close()) client.closeOnProtocolError("unrecoverable request framing");
-        } else {
-            discard(message);
-            throw new IllegalArgumentException("not a memcached request: " + message);
-        }
+    public Class<MemcacheRequest> requestType() {
+        return MemcacheRequest.class;
     }
 
     @Override
-    public void discard(Object message) {
-        if (message instanceof McRequest request) {
-            request.release();
-        } else if (message instanceof MetaRequest meta) {
-            meta.frame.release();
-        } else if (message instanceof LocalReply local) {
-            local.reply().release();
+    public void dispatch(MemcacheRequest message, ClientContext client) {
+        if (message instanceof MetaRequest meta) {
+            MetaForwarder.dispatch(meta, client);
         } else {
-            ReferenceCountUtil.release(message);
+            dispatch((McRequest) message, client);
         }
     }
 

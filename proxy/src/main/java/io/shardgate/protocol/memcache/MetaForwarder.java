@@ -27,7 +27,7 @@ final class MetaForwarder {
                 ? client.route(request.binaryKey, 0, request.binaryKey.length)
                 : client.route(request.frame, request.keyOffset, request.keyLength);
         if (server < 0) {
-            request.frame.release();
+            request.release();
             waiter.onFailure(FailureReasons.NO_LIVE_SERVER);
             return;
         }

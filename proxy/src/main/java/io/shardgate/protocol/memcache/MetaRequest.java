@@ -7,7 +7,7 @@ import io.netty.buffer.ByteBuf;
  * retained slice of exactly what the client sent (request line, plus the data block of an {@code ms}); offsets
  * are into the frame. How the {@code q} flag is honoured is decided here once, so dispatch only acts on it.
  */
-final class MetaRequest {
+final class MetaRequest implements MemcacheRequest {
     enum Command { MG, MS, MD, MA, ME }
 
     /**
@@ -51,6 +51,11 @@ final class MetaRequest {
     /** The q flag's token, to leave out of the forwarded line (offset -1 when there is none). */
     final int quietOffset;
     final int quietLength;
+
+    @Override
+    public void release() {
+        frame.release();
+    }
 
     MetaRequest(Command command, ByteBuf frame, int lineLength, int keyOffset, int keyLength, byte[] binaryKey,
             byte[] rawKeyInReply, Quiet quiet, int quietOffset, int quietLength) {

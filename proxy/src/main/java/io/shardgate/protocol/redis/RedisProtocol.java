@@ -3,7 +3,6 @@ package io.shardgate.protocol.redis;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandler;
-import io.netty.util.ReferenceCountUtil;
 import io.shardgate.config.PoolConfig;
 import io.shardgate.protocol.ClientContext;
 import io.shardgate.protocol.Forwarding;
@@ -20,7 +19,7 @@ import java.util.List;
  * commands whose keys must live together forwarded when they do; the rest answered or refused by the proxy.
  * Backend connections authenticate ({@code redis_auth}) and select the pool's database ({@code redis_db}) first.
  */
-public final class RedisProtocol implements ProxyProtocol {
+public final class RedisProtocol implements ProxyProtocol<RedisRequest> {
     private final RedisLimits limits;
     private final byte[] password;
     private final int db;
@@ -42,23 +41,12 @@ public final class RedisProtocol implements ProxyProtocol {
     }
 
     @Override
-    public void dispatch(Object message, ClientContext client) {
-        if (message instanceof RedisRequest request) {
-            dispatch(request, client);
-        } else if (message instanceof LocalReply local) {
-            client.nextReply().onReply(local.reply());
-            switch (local.then()) {
-                case CLOSE -> client.closeAfterReplies();
-                case PROTOCOL_ERROR -> client.closeOnProtocolError("redis protocol error");
-                case CONTINUE -> { }
-            }
-        } else {
-            discard(message);
-            throw new IllegalArgumentException("not a redis request: " + message);
-        }
+    public Class<RedisRequest> requestType() {
+        return RedisRequest.class;
     }
 
-    private static void dispatch(RedisRequest request, ClientContext client) {
+    @Override
+    public void dispatch(RedisRequest request, ClientContext client) {
         client.countCommand(request.command.id);
         switch (request.command.kind) {
             case SPLIT -> MultiKey.dispatch(request, client);
@@ -87,17 +75,6 @@ public final class RedisProtocol implements ProxyProtocol {
             server = s;
         }
         Forwarding.toServer(request, client, server, waiter);
-    }
-
-    @Override
-    public void discard(Object message) {
-        if (message instanceof RedisRequest request) {
-            request.release();
-        } else if (message instanceof LocalReply local) {
-            local.reply().release();
-        } else {
-            ReferenceCountUtil.release(message);
-        }
     }
 
     /** {@code -ERR <reason>}, nutcracker's form for a request that failed at or before the server. */

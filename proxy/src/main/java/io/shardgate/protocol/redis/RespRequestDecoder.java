@@ -1,5 +1,6 @@
 package io.shardgate.protocol.redis;
 
+import io.shardgate.protocol.LocalReply;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
@@ -201,7 +202,7 @@ final class RespRequestDecoder extends LargeFrameDecoder {
 
     private boolean protocolError(ByteBufAllocator alloc, ByteBuf in, List<Object> out, String what) {
         in.skipBytes(in.readableBytes());
-        out.add(new LocalReply(RespReplies.error(alloc, "ERR Protocol error: " + what), LocalReply.Then.PROTOCOL_ERROR));
+        out.add(LocalReply.fatal(RespReplies.error(alloc, "ERR Protocol error: " + what)));
         phase = Phase.DISCARD;
         return false;
     }
@@ -218,7 +219,7 @@ final class RespRequestDecoder extends LargeFrameDecoder {
             if (args.length > 4096) args = new int[16];
             if (owned) buf.release();
             out.add(local);
-            if (local.then() != LocalReply.Then.CONTINUE) phase = Phase.DISCARD;
+            if (local.after() != LocalReply.After.CONTINUE) phase = Phase.DISCARD;
             return;
         }
         ByteBuf frame = owned ? buf : buf.retainedSlice(start, length);
@@ -256,7 +257,7 @@ final class RespRequestDecoder extends LargeFrameDecoder {
     }
 
     private static LocalReply reply(ByteBuf reply) {
-        return new LocalReply(reply, LocalReply.Then.CONTINUE);
+        return LocalReply.of(reply);
     }
 
     private int argOffset(int i) {
@@ -305,8 +306,8 @@ final class RespRequestDecoder extends LargeFrameDecoder {
      * parser closes the client for it), not just a wrong argument count.
      */
     private static LocalReply pairsOutOfStep(ByteBufAllocator alloc, RedisCommand command) {
-        return new LocalReply(RespReplies.error(alloc, "ERR Protocol error: wrong number of arguments for '"
-                + command.name + "' command"), LocalReply.Then.PROTOCOL_ERROR);
+        return LocalReply.fatal(RespReplies.error(alloc, "ERR Protocol error: wrong number of arguments for '"
+                + command.name + "' command"));
     }
 
     /** XREAD [COUNT n] [BLOCK ms] STREAMS key... id..., XREADGROUP GROUP g c [COUNT n] [BLOCK ms] [NOACK] STREAMS. */
@@ -377,7 +378,7 @@ final class RespRequestDecoder extends LargeFrameDecoder {
                 return reply(RespReplies.bulk(alloc, buf, argOffset(1), argLength(1)));
             }
             case QUIT -> {
-                return new LocalReply(RespReplies.of(RespReplies.OK), LocalReply.Then.CLOSE);
+                return new LocalReply(RespReplies.of(RespReplies.OK), LocalReply.After.CLOSE);
             }
             case SELECT -> {
                 long db = RespReplies.parseLong(buf, argOffset(1), argOffset(1) + argLength(1));

@@ -1,5 +1,6 @@
 package io.shardgate.protocol.memcache;
 
+import io.shardgate.protocol.LocalReply;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.shardgate.testsupport.CodecFeed;
@@ -55,7 +56,7 @@ final class CodecHarness {
             return text.toString();
         }
         if (msg instanceof LocalReply l) {
-            String text = "reply " + text(l.reply()) + (l.close() ? " +close" : "");
+            String text = "reply " + text(l.reply()) + (l.after() == LocalReply.After.PROTOCOL_ERROR ? " +close" : "");
             l.reply().release();
             return text;
         }

@@ -1,5 +1,6 @@
 package io.shardgate.protocol.memcache;
 
+import io.shardgate.protocol.ClientRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
@@ -29,7 +30,7 @@ class MultiGetTest {
         if (decoder == null) decoder = new EmbeddedChannel(protocol.newRequestDecoder());
         decoder.writeInbound(ascii(bytes));
         Object msg;
-        while ((msg = decoder.readInbound()) != null) protocol.dispatch(msg, client);
+        while ((msg = decoder.readInbound()) != null) protocol.serve((ClientRequest) msg, client);
     }
 
     private void request(String bytes) {

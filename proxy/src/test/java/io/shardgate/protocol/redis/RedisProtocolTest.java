@@ -1,5 +1,6 @@
 package io.shardgate.protocol.redis;
 
+import io.shardgate.protocol.ClientRequest;
 import static io.shardgate.protocol.redis.RespHarness.resp;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,7 +44,7 @@ class RedisProtocolTest {
     private void request(String bytes) {
         decoder.writeInbound(buf(bytes));
         Object msg;
-        while ((msg = decoder.readInbound()) != null) protocol.dispatch(msg, client);
+        while ((msg = decoder.readInbound()) != null) protocol.serve((ClientRequest) msg, client);
     }
 
     private static ByteBuf buf(String s) {

@@ -1,5 +1,6 @@
 package io.shardgate.protocol.redis;
 
+import io.shardgate.protocol.LocalReply;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.shardgate.testsupport.CodecFeed;
@@ -45,7 +46,7 @@ final class RespHarness {
             return text;
         }
         if (msg instanceof LocalReply l) {
-            String text = "reply " + text(l.reply()) + (l.then() == LocalReply.Then.CONTINUE ? "" : " +" + l.then());
+            String text = "reply " + text(l.reply()) + (l.after() == LocalReply.After.CONTINUE ? "" : " +" + l.after());
             l.reply().release();
             return text;
         }
