@@ -14,19 +14,7 @@ import io.shardgate.protocol.memcache.MetaRequest.Quiet;
  * that parse the way memcached's {@code safe_strto*} parse them, a base64 key that decodes), then the command's
  * own checks ({@code M} mode, {@code O} opaque length, the value size).
  */
-final class MetaParser {
-    /** What the decoder does with the line. */
-    enum Outcome {
-        /** A request to forward; an {@code ms} waits for its data block ({@link #dataLength}). */
-        REQUEST,
-        /** Answer {@link #reply}; the stream goes on with the next line. */
-        REPLY,
-        /** Answer {@link #reply} and skip {@link #swallow} bytes: the data block of a refused ms. */
-        REPLY_AND_SWALLOW,
-        /** Answer {@link #reply} and close: an ms whose data block can't be found. */
-        REPLY_AND_CLOSE
-    }
-
+final class MetaParser extends LineParser {
     /** memcached refuses a meta line of 20 tokens or more (its 20 counts the end-of-line token). */
     static final int MAX_TOKENS = 19;
     /** The longest O token memcached echoes, letter included. */
@@ -35,8 +23,6 @@ final class MetaParser {
     private final int maxValueBytes;
 
     // ---- the outcome of the last parse; offsets are from the start of the line ----
-    ByteBuf reply;
-    long swallow;
     Command command;
     int keyOffset;
     int keyLength;
@@ -46,8 +32,6 @@ final class MetaParser {
     Quiet quiet;
     int quietOffset;
     int quietLength;
-    /** The data block's length for ms (without its \r\n), else -1. */
-    int dataLength;
 
     // ---- flag parsing scratch ----
     private final boolean[] seen = new boolean[128];
@@ -70,15 +54,14 @@ final class MetaParser {
      * Parses a meta line. {@code tokens} holds absolute start/end pairs into {@code in}; the command token is
      * token 0 and {@link #isMeta} holds for it.
      */
+    @Override
     Outcome parse(ByteBuf in, int lineStart, int[] tokens, int tokenCount) {
-        reply = null;
-        swallow = 0;
+        reset();
         binaryKey = null;
         rawKeyInReply = null;
         quiet = Quiet.NONE;
         quietOffset = -1;
         quietLength = 0;
-        dataLength = -1;
         byte letter = in.getByte(tokens[0] + 1);
         switch (letter) {
             case 'n' -> {
@@ -182,7 +165,7 @@ final class MetaParser {
      * text commands, the proxy also refuses control characters in it, which memcached lets through.
      */
     private static boolean plausibleKey(ByteBuf in, int start, int end) {
-        if (end - start > McRequestDecoder.MAX_KEY_LENGTH) return false;
+        if (end - start > TextParser.MAX_KEY_LENGTH) return false;
         for (int i = start; i < end; i++) {
             byte b = in.getByte(i);
             if ((b >= 0 && b < 0x20) || b == 0x7f) return false;
@@ -305,25 +288,11 @@ final class MetaParser {
         return in.indexOf(start, end, b) >= 0;
     }
 
-    private Outcome reply(ByteBuf constant) {
-        reply = McReplies.of(constant);
-        return Outcome.REPLY;
-    }
-
-    private Outcome replyLine(String line) {
-        reply = McReplies.clientErrorLine(line);
-        return Outcome.REPLY;
-    }
-
-    /** Answers with {@code buf} (owned) and skips the data block of {@code length} bytes and its \r\n. */
-    private Outcome replyAndSwallow(ByteBuf buf, long length) {
-        reply = buf;
-        swallow = length + 2;
-        return Outcome.REPLY_AND_SWALLOW;
-    }
-
-    private Outcome replyAndClose(ByteBuf constant) {
-        reply = McReplies.of(constant);
-        return Outcome.REPLY_AND_CLOSE;
+    @Override
+    MetaRequest request(ByteBuf frame, int lineLength) {
+        // an ms reply's k is always base64 for b: memcached marks the item it stores as having a binary key
+        byte[] rawKey = dataLength >= 0 ? null : rawKeyInReply;
+        return new MetaRequest(command, frame, lineLength, keyOffset, keyLength, binaryKey, rawKey, quiet, quietOffset,
+                quietLength);
     }
 }
