@@ -52,7 +52,10 @@ public final class ChaosRun {
             int timeoutMs, long baselineMs, long faultMs, long measureMs, int rounds, List<FaultKind> faults,
             int keys, int valueSize, Path out, Path launcher, double recoveryRatio, double ratePerConnection) {}
 
-    /** What one fault did. Rates are verified requests per second (the median of its 100 ms buckets). */
+    /**
+     * What one fault did. Rates are verified requests per second (the median of its 100 ms buckets);
+     * {@code explained} counts the failures this fault explains, up to the end of its recovery window.
+     */
     public record FaultResult(FaultKind kind, int round, double before, long fewestHealthyPerSlice, long explained,
             long unexplained, long mismatched, long late, double slowestMs, double after, double ratio,
             List<String> problems) {
@@ -199,7 +202,8 @@ public final class ChaosRun {
         double before = rate(stats, start - measure, start);
         double after = rate(stats, end - measure, end);
         long fewest = stats.fewestHealthy(start, lifted, TimeUnit.MILLISECONDS.toNanos(500));
-        long explained = stats.sum(stats.explainedCounts(), start, end);
+        // this fault's own: a miss of a key an earlier kill wiped may end in this window, and is that kill's
+        long explained = stats.explainedBy(fault);
         long unexplained = stats.sum(stats.unexplainedCounts(), start, end);
         long mismatched = stats.sum(stats.mismatchedCounts(), start, end);
         long late = stats.sum(stats.lateCounts(), start, end);

@@ -38,10 +38,17 @@ public final class FaultLog {
             return graceEnd;
         }
 
+        public long wipedAt() {
+            return wipedAt;
+        }
+
         boolean overlaps(String pool, long servers, long from, long to) {
             return this.pool.equals(pool) && (servers & (1L << server)) != 0 && from - graceEnd <= 0 && to - startedAt >= 0;
         }
     }
+
+    /** Explains a failure that needs no fault: a miss of a key that was never acknowledged before the get. */
+    public static final Fault NONE = new Fault("", 0, "no fault needed", Long.MIN_VALUE, false);
 
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
 
@@ -66,12 +73,15 @@ public final class FaultLog {
         return List.copyOf(faults);
     }
 
-    /** Whether a request on {@code servers} (bit i: server i of {@code pool}) in flight over {@code [from, to]} met a fault. */
-    public boolean explains(String pool, long servers, long from, long to) {
+    /**
+     * The latest fault a request on {@code servers} (bit i: server i of {@code pool}) in flight over
+     * {@code [from, to]} met, or null.
+     */
+    public Fault explaining(String pool, long servers, long from, long to) {
         for (int i = faults.size() - 1; i >= 0; i--) {
-            if (faults.get(i).overlaps(pool, servers, from, to)) return true;
+            if (faults.get(i).overlaps(pool, servers, from, to)) return faults.get(i);
         }
-        return false;
+        return null;
     }
 
     /** The fault going on now on a server of {@code pool}, or null. */
@@ -84,15 +94,15 @@ public final class FaultLog {
     }
 
     /**
-     * When {@code server} of {@code pool} last came back without its data before {@code before}, or
-     * {@link Long#MIN_VALUE}. A write acknowledged before then (even after the kill was started: a process takes a
-     * moment to die) may be gone.
+     * The fault after which {@code server} of {@code pool} last came back without its data before {@code before},
+     * or null. A write acknowledged before its {@link Fault#wipedAt()} (even after the kill was started: a process
+     * takes a moment to die) may be gone.
      */
-    public long wipedBefore(String pool, int server, long before) {
+    public Fault lastWipe(String pool, int server, long before) {
         for (int i = faults.size() - 1; i >= 0; i--) {
             Fault f = faults.get(i);
-            if (f.wipes && f.pool.equals(pool) && f.server == server && f.wipedAt - before <= 0) return f.wipedAt;
+            if (f.wipes && f.pool.equals(pool) && f.server == server && f.wipedAt - before <= 0) return f;
         }
-        return Long.MIN_VALUE;
+        return null;
     }
 }

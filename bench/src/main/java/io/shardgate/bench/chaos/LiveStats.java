@@ -6,10 +6,12 @@ import io.shardgate.bench.load.Outcomes;
 import io.shardgate.bench.load.Request;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -52,6 +54,7 @@ public final class LiveStats implements Outcomes {
     private final ConcurrentLinkedQueue<String> examples = new ConcurrentLinkedQueue<>();
     private volatile java.util.function.IntConsumer onMiss = key -> { };
     private final AtomicInteger exampleCount = new AtomicInteger();
+    private final ConcurrentHashMap<FaultLog.Fault, LongAdder> byFault = new ConcurrentHashMap<>();
 
     /**
      * @param serverOfKey the pool's server index of every key
@@ -133,30 +136,47 @@ public final class LiveStats implements Outcomes {
             example("MISMATCH " + kind.jsonName(), r, now);
             return;
         }
-        boolean ok = kind == ErrorKind.MISSING_VALUE ? missExplained(r)
-                : faults.explains(pool, servers(r), r.sentNanos(), now);
-        if (ok) {
+        FaultLog.Fault cause = kind == ErrorKind.MISSING_VALUE ? missCause(r)
+                : faults.explaining(pool, servers(r), r.sentNanos(), now);
+        if (cause != null) {
             explained.incrementAndGet(b);
+            byFault.computeIfAbsent(cause, f -> new LongAdder()).increment();
         } else {
             unexplained.incrementAndGet(b);
             example("UNEXPLAINED " + kind.jsonName(), r, now);
         }
     }
 
-    /** Every key missing from the reply was lost with its server's data (or written only after the get was sent). */
-    private boolean missExplained(Request r) {
-        boolean explained = true;
+    /**
+     * What explains the keys missing from a get's reply: the latest wipe that lost one of them, {@link FaultLog#NONE}
+     * when none was acknowledged before the get was sent, null when one was and no wipe since explains it.
+     */
+    private FaultLog.Fault missCause(Request r) {
+        FaultLog.Fault cause = FaultLog.NONE;
         for (int i = 0; i < r.keyCount(); i++) {
             if (r.seen(i)) continue;
             int key = r.key(i);
             onMiss.accept(key);
-            if (!explained) continue;
+            if (cause == null) continue;
             long acked = ackedAt.get(key);
             if (acked == 0 || acked - r.sentNanos() >= 0) continue;
-            if (faults.wipedBefore(pool, serverOfKey[key], r.sentNanos()) - acked > 0) continue;
-            explained = false;
+            FaultLog.Fault wipe = faults.lastWipe(pool, serverOfKey[key], r.sentNanos());
+            if (wipe == null || wipe.wipedAt() - acked <= 0) {
+                cause = null;
+            } else if (cause == FaultLog.NONE) {
+                cause = wipe;
+            }
         }
-        return explained;
+        return cause;
+    }
+
+    /**
+     * Failures {@code fault} explains, wherever in the run they ended (a wiped key may be read long after its
+     * server came back), rather than all explained failures that ended while it lasted.
+     */
+    public long explainedBy(FaultLog.Fault fault) {
+        LongAdder n = byFault.get(fault);
+        return n == null ? 0 : n.sum();
     }
 
     private void example(String what, Request r, long now) {

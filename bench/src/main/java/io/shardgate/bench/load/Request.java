@@ -110,4 +110,10 @@ public final class Request {
     public long sentNanos() {
         return sentNanos;
     }
+
+    /** Marks the request sent at {@code nanos} ({@link System#nanoTime()}), as a connection does when it writes it. */
+    public Request sentAt(long nanos) {
+        sentNanos = nanos;
+        return this;
+    }
 }
