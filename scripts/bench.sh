@@ -3,7 +3,7 @@
 #
 #   scripts/bench.sh [--rounds N] [--duration S] [--warmup S] [--quick] [--out FILE] [--note TEXT]
 #                    [--workloads a,b,...] [--no-redis] [--sg-threads N] [--client-threads N] [--list]
-#                    [--sg-transports io_uring,epoll,...] [--nc-procs N] [--summary FILE]
+#                    [--sg-transports io_uring,epoll,...] [--sg-baseline JAR] [--nc-procs N] [--summary FILE]
 #                    [--pin-proxy CPUS] [--pin-load CPUS] [--pin-backends CPUS]
 #
 # Starts 4 memcached backends (1 thread, -m 256 each), nutcracker and shardgate with the same pool config
@@ -22,6 +22,8 @@
 # when the launcher is missing, fails, or the port does not open within SG_START_TIMEOUT seconds (default 15), its
 # columns say "not available". No numbers are ever made up. SHARDGATE_LAUNCHER=PATH runs another launcher.
 #
+# --sg-baseline JAR adds the target shardgate-baseline: shardgate from another build's jar (SHARDGATE_JAR=JAR),
+# interleaved with this build's in the same rounds, for a before/after comparison of a change on one machine.
 # --sg-transports runs one shardgate per transport (-Dshardgate.transport=T), side by side in the same rounds, as
 # targets shardgate-T. --nc-procs N runs N nutcracker processes on the same backends and spreads the generator's
 # connections over them (one nutcracker per core, against shardgate --sg-threads N); their CPU and RSS are summed;
@@ -63,6 +65,7 @@ ALL_WORKLOADS=(
   "idle-1000|1-key get, 100 B, 50 active conns beside 1000 idle ones, pipeline 1|-c 50 -p 1 -k 1 -s 100 -n 100000 --idle-connections 1000 --key-prefix v100:"
 )
 SG_TRANSPORTS=""
+SG_BASELINE=""
 NC_PROCS=1
 PIN_PROXY=""
 PIN_LOAD=""
@@ -86,6 +89,7 @@ while [[ $# -gt 0 ]]; do
     --sg-threads) SG_THREADS=$2; shift 2 ;;
     --client-threads) CLIENT_THREADS=$2; shift 2 ;;
     --sg-transports) SG_TRANSPORTS=$2; shift 2 ;;
+    --sg-baseline) SG_BASELINE=$2; shift 2 ;;
     --nc-procs) NC_PROCS=$2; shift 2 ;;
     --pin-proxy) PIN_PROXY=$2; shift 2 ;;
     --pin-load) PIN_LOAD=$2; shift 2 ;;
@@ -117,6 +121,13 @@ else
     SG_TARGETS+=("shardgate-$t")
     SG_TRANSPORT_OF[shardgate-$t]=$t
   done
+fi
+declare -A SG_JAR_OF
+if [[ -n ${SG_BASELINE:-} ]]; then
+  [[ -f $SG_BASELINE ]] || die "--sg-baseline $SG_BASELINE: no such jar"
+  SG_TARGETS+=(shardgate-baseline)
+  SG_TRANSPORT_OF[shardgate-baseline]=${SG_TRANSPORT_OF[${SG_TARGETS[0]}]}
+  SG_JAR_OF[shardgate-baseline]=$(cd "$(dirname "$SG_BASELINE")" && pwd)/$(basename "$SG_BASELINE")
 fi
 TARGETS=(direct nutcracker "${SG_TARGETS[@]}")
 # pinned PREFIX-ARRAY-NAME CPUS: a taskset prefix for a command, empty when not pinned
@@ -274,15 +285,16 @@ start_nutcracker() {
   STARTED_PID=$pid
 }
 
-# start_shardgate NAME CONFIG PORT TRANSPORT -> sets STARTED_PID (empty when not available) and SG_WHY
+# start_shardgate NAME CONFIG PORT TRANSPORT [JAR] -> sets STARTED_PID (empty when not available) and SG_WHY
 start_shardgate() {
-  local name=$1 conf=$2 port=$3 transport=$4 stats pid launcher=$SHARDGATE_LAUNCHER extra=${JAVA_OPTS_EXTRA:-}
+  local name=$1 conf=$2 port=$3 transport=$4 jar=${5:-${SHARDGATE_JAR:-}} stats pid launcher=$SHARDGATE_LAUNCHER
+  local extra=${JAVA_OPTS_EXTRA:-}
   [[ -n $transport ]] && extra="-Dshardgate.transport=$transport $extra"
   STARTED_PID=""
   SG_WHY=""
   if [[ ! -x $launcher ]]; then SG_WHY="no executable ${launcher#"$ROOT"/}"; return 0; fi
   free_port stats
-  (cd "$ROOT" && JAVA_OPTS_EXTRA=$extra exec "${PIN_PROXY_CMD[@]}" "$launcher" -c "$conf" -s "$stats" \
+  (cd "$ROOT" && SHARDGATE_JAR=$jar JAVA_OPTS_EXTRA=$extra exec "${PIN_PROXY_CMD[@]}" "$launcher" -c "$conf" -s "$stats" \
     -p "$RUN_DIR/$name.pid" --threads "$SG_THREADS") >"$RUN_DIR/$name.log" 2>&1 &
   pid=$!
   PIDS+=("$pid")
@@ -332,7 +344,7 @@ SG_STATUS=""
 for sg in "${SG_TARGETS[@]}"; do
   free_port port
   pool_config "$RUN_DIR/$sg-memcache.yml" memcache "$port" false "${MC_PORTS[@]}"
-  start_shardgate "$sg-memcache" "$RUN_DIR/$sg-memcache.yml" "$port" "${SG_TRANSPORT_OF[$sg]}"
+  start_shardgate "$sg-memcache" "$RUN_DIR/$sg-memcache.yml" "$port" "${SG_TRANSPORT_OF[$sg]}" "${SG_JAR_OF[$sg]:-}"
   SG_PORT[$sg]=$port
   SG_PID[$sg]=$STARTED_PID
   status="running"
@@ -445,7 +457,7 @@ if [[ $REDIS == 1 ]]; then
   for sg in "${SG_TARGETS[@]}"; do
     free_port port
     pool_config "$RUN_DIR/$sg-redis.yml" redis "$port" true "${RD_PORTS[@]}"
-    start_shardgate "$sg-redis" "$RUN_DIR/$sg-redis.yml" "$port" "${SG_TRANSPORT_OF[$sg]}"
+    start_shardgate "$sg-redis" "$RUN_DIR/$sg-redis.yml" "$port" "${SG_TRANSPORT_OF[$sg]}" "${SG_JAR_OF[$sg]:-}"
     SGR_PORT[$sg]=$port
     SGR_PID[$sg]=$STARTED_PID
     status="running"
