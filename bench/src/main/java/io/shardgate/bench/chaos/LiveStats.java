@@ -148,8 +148,8 @@ public final class LiveStats implements Outcomes {
     }
 
     /**
-     * What explains the keys missing from a get's reply: the latest wipe that lost one of them, {@link FaultLog#NONE}
-     * when none was acknowledged before the get was sent, null when one was and no wipe since explains it.
+     * What explains the keys missing from a get's reply: the wipe that lost the first of them acknowledged before
+     * the get was sent, {@link FaultLog#NONE} when none was, null when one was and no wipe since explains it.
      */
     private FaultLog.Fault missCause(Request r) {
         FaultLog.Fault cause = FaultLog.NONE;
